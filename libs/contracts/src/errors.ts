@@ -1,0 +1,93 @@
+/**
+ * The explicit list of errors a client may see. Every error that crosses a process boundary is one of
+ * these codes; anything else becomes `internal_error` with an opaque message.
+ * The HTTP status and OpenAI error `type` of each code are fixed here, in one table.
+ */
+export const ErrorCodes = {
+  invalid_json: { status: 400, type: 'invalid_request_error' },
+  invalid_request: { status: 400, type: 'invalid_request_error' },
+  invalid_api_key: { status: 401, type: 'authentication_error' },
+  application_not_allowed: { status: 403, type: 'permission_error' },
+  model_not_found: { status: 404, type: 'invalid_request_error' },
+  route_not_found: { status: 404, type: 'invalid_request_error' },
+  method_not_allowed: { status: 405, type: 'invalid_request_error' },
+  payload_too_large: { status: 413, type: 'invalid_request_error' },
+  unsupported_media_type: { status: 415, type: 'invalid_request_error' },
+  /** The upstream refused the request as the client's mistake (4xx other than 401/403/429): passed through. */
+  upstream_bad_request: { status: 400, type: 'invalid_request_error' },
+  /** Every endpoint of the application is cooling down after a 429. */
+  rate_limit_exceeded: { status: 429, type: 'rate_limit_error' },
+  internal_error: { status: 500, type: 'server_error' },
+  upstream_error: { status: 502, type: 'server_error' },
+  service_unavailable: { status: 503, type: 'server_error' },
+  upstream_timeout: { status: 504, type: 'server_error' },
+  service_timeout: { status: 504, type: 'server_error' },
+} as const satisfies Record<string, { status: number; type: string }>;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** The serialised form of a GatewayError on the bus. */
+export interface WireError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly status: number;
+  readonly param: string | null;
+  /** Seconds-resolution hints are derived from this at the edge (`retry-after`, `retry-after-ms`). */
+  readonly retryAfterMs?: number;
+}
+
+export interface GatewayErrorOptions {
+  param?: string | null;
+  /** Override the table's status, e.g. to pass an upstream 4xx through unchanged. */
+  status?: number;
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/** A domain error with a code from `ErrorCodes`. Transports map it once: RPC wire form, OpenAI envelope. */
+export class GatewayError extends Error {
+  readonly status: number;
+  readonly param: string | null;
+  readonly retryAfterMs?: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: GatewayErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatewayError';
+    this.status = options.status ?? ErrorCodes[code].status;
+    this.param = options.param ?? null;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+
+  get type(): string {
+    return ErrorCodes[this.code].type;
+  }
+
+  toWire(): WireError {
+    const wire: WireError = { code: this.code, message: this.message, status: this.status, param: this.param };
+    return this.retryAfterMs === undefined ? wire : { ...wire, retryAfterMs: this.retryAfterMs };
+  }
+
+  static isWire(value: unknown): value is WireError {
+    if (typeof value !== 'object' || value === null) return false;
+    const v = value as Record<string, unknown>;
+    return typeof v.code === 'string' && v.code in ErrorCodes && typeof v.message === 'string';
+  }
+
+  static fromWire(wire: WireError): GatewayError {
+    const options: GatewayErrorOptions = { param: wire.param ?? null };
+    if (typeof wire.status === 'number') options.status = wire.status;
+    if (typeof wire.retryAfterMs === 'number') options.retryAfterMs = wire.retryAfterMs;
+    return new GatewayError(wire.code, wire.message, options);
+  }
+
+  /** Anything that is not a GatewayError becomes an opaque internal error: no stack or message leaks. */
+  static from(error: unknown): GatewayError {
+    if (error instanceof GatewayError) return error;
+    if (GatewayError.isWire(error)) return GatewayError.fromWire(error);
+    return new GatewayError('internal_error', 'The gateway had an internal error.');
+  }
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** What the gateway asks the router to do. The body is the client's validated OpenAI request. */
+export const RouteRequestSchema = z.object({
+  requestId: z.string().min(1),
+  applicationId: z.string().min(1),
+  /** The API key's id (never the key), for per-consumer policies. */
+  consumerId: z.string().nullable(),
+  body: z.record(z.string(), z.unknown()),
+});
+export type RouteRequest = z.infer<typeof RouteRequestSchema>;
+
+export const UsageSchema = z.object({
+  prompt_tokens: z.number().int().nonnegative(),
+  completion_tokens: z.number().int().nonnegative(),
+  total_tokens: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+/** One upstream attempt, for logs, metrics and the error message when every endpoint failed. */
+export const AttemptSchema = z.object({
+  endpointId: z.string(),
+  outcome: z.enum(['ok', 'rate_limited', 'server_error', 'client_error', 'timeout', 'connection_error']),
+  status: z.number().int().nullable(),
+  durationMs: z.number(),
+});
+export type Attempt = z.infer<typeof AttemptSchema>;
+
+/** Reply of the non-streaming subjects. `body` is the OpenAI-shaped response JSON. */
+export const RouteResultSchema = z.object({
+  endpointId: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  body: z.record(z.string(), z.unknown()),
+  usage: UsageSchema.nullable(),
+  attempts: z.array(AttemptSchema),
+});
+export type RouteResult = z.infer<typeof RouteResultSchema>;
+
+/**
+ * Messages of the streaming subjects, in order: one `start` (after an endpoint accepted the request,
+ * so failover is over), any number of `chunk` (the JSON text of one OpenAI chunk, passed through
+ * without re-serialising), then the stream completes. A failure after `start` errors the stream.
+ */
+export const RouterStreamEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('start'), endpointId: z.string(), provider: z.string(), model: z.string() }),
+  z.object({ kind: z.literal('chunk'), data: z.string() }),
+]);
+export type RouterStreamEvent = z.infer<typeof RouterStreamEventSchema>;

@@ -1,0 +1,43 @@
+/**
+ * Every NATS subject in the system. Request/reply subjects are `<service>.v1.<action>`;
+ * events are `<domain>.<past-tense>`. The transport may prepend a deployment namespace
+ * (BUS_NAMESPACE), so several gateways can share one NATS cluster.
+ */
+export const Subjects = {
+  router: {
+    chat: 'router.v1.chat',
+    completions: 'router.v1.completions',
+    embeddings: 'router.v1.embeddings',
+    /** Streaming variants reply with a sequence of `RouterStreamEvent` messages. */
+    chatStream: 'router.v1.chat.stream',
+    completionsStream: 'router.v1.completions.stream',
+    health: 'router.v1.health',
+  },
+  cache: { health: 'cache.v1.health' },
+  memory: { health: 'memory.v1.health' },
+  metrics: { health: 'metrics.v1.health' },
+  admin: { health: 'admin.v1.health', configVersion: 'admin.v1.config.version' },
+} as const;
+
+/** The six services of the platform; each joins a NATS queue group named after itself. */
+export const SERVICE_NAMES = ['gateway', 'router', 'cache', 'memory', 'metrics', 'admin'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Services that answer on the bus (the gateway is HTTP ingress only). */
+export const BUS_SERVICES = ['router', 'cache', 'memory', 'metrics', 'admin'] as const;
+export type BusServiceName = (typeof BUS_SERVICES)[number];
+
+export const HEALTH_SUBJECTS: Record<BusServiceName, string> = {
+  router: Subjects.router.health,
+  cache: Subjects.cache.health,
+  memory: Subjects.memory.health,
+  metrics: Subjects.metrics.health,
+  admin: Subjects.admin.health,
+};
+
+/** Message headers set by the transport, never by business code. */
+export const BusHeaders = {
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+  requestId: 'x-request-id',
+} as const;
