@@ -1,0 +1,100 @@
+import type { ClientProxy } from '@nestjs/microservices';
+import { GatewayError } from '@aigw/contracts';
+import type { HeaderRecord } from '@aigw/observability';
+import { injectTraceHeaders } from '@aigw/observability';
+import type { Observable } from 'rxjs';
+import { catchError, throwError, timeout } from 'rxjs';
+import { busErrorToGatewayError } from './bus-errors';
+import { BusRecord } from './bus-record';
+
+export interface RequestOptions {
+  /** Required: no bus call waits forever. */
+  timeoutMs: number;
+  /** Aborting gives up on the reply; on a stream it cancels the handler (see BusNatsServer). */
+  signal?: AbortSignal;
+  headers?: HeaderRecord;
+}
+
+export interface StreamOptions {
+  /** Bound on the wait for the first message. */
+  firstTimeoutMs: number;
+  /** Bound on the gap between two messages. */
+  idleTimeoutMs: number;
+  headers?: HeaderRecord;
+}
+
+/**
+ * Typed request/reply and streaming over whichever transport the process runs. Adds the trace context
+ * to every message, bounds every call with a timeout, and turns every failure into a GatewayError:
+ * no subscriber → 503 `service_unavailable`, no reply in time → 504 `service_timeout`.
+ */
+export class BusClient {
+  constructor(private readonly proxy: ClientProxy) {}
+
+  connect(): Promise<unknown> {
+    return this.proxy.connect() as Promise<unknown>;
+  }
+
+  async close(): Promise<void> {
+    await this.proxy.close();
+  }
+
+  request<TReply>(subject: string, payload: unknown, options: RequestOptions): Promise<TReply> {
+    const reply$ = this.send<TReply>(subject, payload, options.headers).pipe(
+      timeout({ first: options.timeoutMs, with: () => throwError(() => this.timeoutError(subject)) }),
+      catchError((error: unknown) => throwError(() => busErrorToGatewayError(error, subject))),
+    );
+    return new Promise<TReply>((resolve, reject) => {
+      if (options.signal?.aborted) return reject(new GatewayError('service_unavailable', 'The request was aborted.'));
+      let settled = false;
+      const subscription = reply$.subscribe({
+        next: (value) => {
+          settled = true;
+          resolve(value);
+        },
+        error: (error: unknown) => {
+          settled = true;
+          reject(error as Error);
+        },
+        complete: () => {
+          if (!settled) reject(new GatewayError('internal_error', `Empty reply on ${subject}.`));
+        },
+      });
+      options.signal?.addEventListener(
+        'abort',
+        () => {
+          subscription.unsubscribe();
+          if (!settled) reject(new GatewayError('service_unavailable', 'The request was aborted.'));
+        },
+        { once: true },
+      );
+    });
+  }
+
+  /** A cold Observable of the replies; unsubscribing cancels the remote handler. */
+  stream<TEvent>(subject: string, payload: unknown, options: StreamOptions): Observable<TEvent> {
+    return this.send<TEvent>(subject, payload, options.headers).pipe(
+      timeout({
+        first: options.firstTimeoutMs,
+        each: options.idleTimeoutMs,
+        with: () => throwError(() => this.timeoutError(subject)),
+      }),
+      catchError((error: unknown) => throwError(() => busErrorToGatewayError(error, subject))),
+    );
+  }
+
+  async emit(subject: string, payload: unknown): Promise<void> {
+    const record = new BusRecord(payload, injectTraceHeaders({}));
+    await new Promise<void>((resolve, reject) => {
+      this.proxy.emit(subject, record).subscribe({ complete: resolve, error: reject });
+    });
+  }
+
+  private send<T>(subject: string, payload: unknown, headers: HeaderRecord = {}): Observable<T> {
+    return this.proxy.send<T>(subject, new BusRecord(payload, injectTraceHeaders({ ...headers })));
+  }
+
+  private timeoutError(subject: string): GatewayError {
+    return new GatewayError('service_timeout', `No reply on ${subject} in time.`);
+  }
+}

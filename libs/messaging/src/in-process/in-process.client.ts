@@ -1,0 +1,36 @@
+import type { ReadPacket, WritePacket } from '@nestjs/microservices';
+import { ClientProxy } from '@nestjs/microservices';
+import { splitRecord } from '../bus-record';
+import type { InProcessBroker } from './in-process.broker';
+
+/** The client side of the in-process transport; the teardown it returns is the cancellation. */
+export class InProcessClient extends ClientProxy {
+  constructor(private readonly broker: InProcessBroker) {
+    super();
+  }
+
+  connect(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): void {}
+
+  unwrap<T>(): T {
+    return this.broker as T;
+  }
+
+  protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    const { data, headers } = splitRecord(packet.data);
+    const subscription = this.broker.request(this.normalizePattern(packet.pattern), data, headers).subscribe({
+      next: (response) => callback({ response }),
+      error: (err: unknown) => callback({ err, isDisposed: true }),
+      complete: () => callback({ isDisposed: true }),
+    });
+    return () => subscription.unsubscribe();
+  }
+
+  protected dispatchEvent<T = void>(packet: ReadPacket): Promise<T> {
+    const { data, headers } = splitRecord(packet.data);
+    return this.broker.emit(this.normalizePattern(packet.pattern), data, headers) as Promise<T>;
+  }
+}

@@ -1,0 +1,81 @@
+import type { CustomTransportStrategy } from '@nestjs/microservices';
+import { BaseRpcContext, Server } from '@nestjs/microservices';
+import type { HeaderRecord } from '@aigw/observability';
+import { withTraceContext } from '@aigw/observability';
+import { Observable } from 'rxjs';
+import type { InProcessBroker, InProcessEndpoint } from './in-process.broker';
+
+/** Per-transport context, like NatsContext: the subject and the headers of the message. */
+export class InProcessContext extends BaseRpcContext<[string, HeaderRecord]> {
+  getSubject(): string {
+    return this.args[0];
+  }
+  getHeaders(): HeaderRecord {
+    return this.args[1];
+  }
+}
+
+/**
+ * The in-process strategy: registers this service's handlers with the broker. A request's Observable is
+ * the handler's own, so a client that unsubscribes runs the handler's teardown directly — the same
+ * cancellation semantics as the NATS transport's `<reply>.cancel`.
+ */
+export class InProcessServer extends Server implements CustomTransportStrategy, InProcessEndpoint {
+  private unregister: (() => void) | null = null;
+
+  constructor(private readonly broker: InProcessBroker) {
+    super();
+  }
+
+  listen(callback: () => void): void {
+    this.unregister = this.broker.register(this);
+    callback();
+  }
+
+  close(): void {
+    this.unregister?.();
+    this.unregister = null;
+  }
+
+  on(): never {
+    throw new Error('The in-process transport has no status events.');
+  }
+
+  unwrap<T>(): T {
+    return this.broker as T;
+  }
+
+  handlesRequest(subject: string): boolean {
+    const handler = this.getHandlerByPattern(subject);
+    return handler !== null && !handler.isEventHandler;
+  }
+
+  request(subject: string, data: unknown, headers: HeaderRecord): Observable<unknown> {
+    return new Observable<unknown>((subscriber) =>
+      withTraceContext(headers, () => {
+        const handler = this.getHandlerByPattern(subject);
+        if (!handler) throw new Error(`no handler for ${subject}`);
+        const ctx = new InProcessContext([subject, headers]);
+        let inner: { unsubscribe(): void } | undefined;
+        let cancelled = false;
+        handler(data, ctx).then(
+          (result: unknown) => {
+            if (cancelled) return;
+            inner = this.transformToObservable(result).subscribe(subscriber);
+          },
+          (error: unknown) => subscriber.error(error),
+        );
+        return () => {
+          cancelled = true;
+          inner?.unsubscribe();
+        };
+      }),
+    );
+  }
+
+  async event(subject: string, data: unknown, headers: HeaderRecord): Promise<void> {
+    const handler = this.getHandlerByPattern(subject);
+    if (!handler?.isEventHandler) return;
+    await withTraceContext(headers, () => this.handleEvent(subject, { pattern: subject, data }, new InProcessContext([subject, headers])));
+  }
+}

@@ -1,0 +1,80 @@
+import type { NatsOptions } from '@nestjs/microservices';
+import { NatsContext, ServerNats } from '@nestjs/microservices';
+import { withTraceContext } from '@aigw/observability';
+import type { Msg, NatsConnection, Subscription as NatsSubscription } from 'nats';
+import { isObservable } from 'rxjs';
+import { cancelSubject, namespaced } from '../bus-record';
+import { NO_HANDLER_ERROR } from '../bus-errors';
+import { fromNatsHeaders } from './nats-headers';
+
+export interface BusNatsServerOptions {
+  url: string;
+  /** Queue group: replicas of one service share the load. */
+  queue: string;
+  namespace: string;
+  name: string;
+}
+
+interface IncomingPacket {
+  id?: string;
+  data: unknown;
+}
+
+/**
+ * Nest's NATS strategy with three additions, all in the transport so handlers never see them:
+ * the deployment namespace on every subject, the W3C trace context of the message made active while
+ * its handler runs, and cancellation — a client that goes away publishes `<reply>.cancel`, which
+ * unsubscribes the handler's Observable (so a streaming upstream call is aborted by its teardown).
+ */
+export class BusNatsServer extends ServerNats {
+  constructor(private readonly busOptions: BusNatsServerOptions) {
+    super({
+      servers: busOptions.url,
+      queue: busOptions.queue,
+      name: busOptions.name,
+      gracefulShutdown: true,
+      gracePeriod: 1000,
+    } satisfies NatsOptions['options']);
+  }
+
+  override bindEvents(client: NatsConnection): void {
+    for (const [channel, handler] of this.getHandlers()) {
+      const queue = (handler.extras?.queue as string | undefined) ?? this.busOptions.queue;
+      client.subscribe(namespaced(this.busOptions.namespace, channel), {
+        queue,
+        callback: (error, msg) => {
+          if (error) return this.logger.error(error);
+          void this.handleMessage(channel, msg);
+        },
+      });
+    }
+  }
+
+  override async handleMessage(channel: string, natsMsg: Msg): Promise<unknown> {
+    return withTraceContext(fromNatsHeaders(natsMsg.headers), () => this.dispatch(channel, natsMsg));
+  }
+
+  private async dispatch(channel: string, natsMsg: Msg): Promise<unknown> {
+    const ctx = new NatsContext([natsMsg.subject, natsMsg.headers]);
+    const message = (await this.deserializer.deserialize(natsMsg.data, {
+      channel,
+      replyTo: natsMsg.reply,
+    })) as IncomingPacket;
+    if (message.id === undefined) return this.handleEvent(channel, message as never, ctx);
+
+    const publish = this.getPublisher(natsMsg, message.id, ctx);
+    const handler = this.getHandlerByPattern(channel);
+    if (!handler) return publish({ id: message.id, err: NO_HANDLER_ERROR });
+
+    const result: unknown = await handler(message.data, ctx);
+    const subscription = this.send(this.transformToObservable(result), publish);
+    if (natsMsg.reply && isObservable(result) && !subscription.closed) {
+      const cancel: NatsSubscription = this.unwrap<NatsConnection>().subscribe(cancelSubject(natsMsg.reply), {
+        max: 1,
+        callback: () => subscription.unsubscribe(),
+      });
+      subscription.add(() => cancel.unsubscribe());
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,30 @@
+import type { DynamicModule, INestMicroservice, LoggerService } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { BusServiceName } from '@aigw/contracts';
+import type { BusTransport } from './bus-transport';
+import { createServerStrategy } from './bus-transport';
+import { healthControllerFor } from './health.controller';
+import { RpcErrorFilter } from './rpc-error.filter';
+
+export interface BusServiceOptions {
+  service: BusServiceName;
+  module: DynamicModule;
+  transport: BusTransport;
+  configVersion: string;
+  logger: LoggerService | false;
+}
+
+/** Boots one bus service: its module, the shared health handler and the RPC error filter, on a transport. */
+export async function startBusService(options: BusServiceOptions): Promise<INestMicroservice> {
+  @Module({ imports: [options.module], controllers: [healthControllerFor(options.service, options.configVersion)] })
+  class ServiceRootModule {}
+
+  const app = await NestFactory.createMicroservice(ServiceRootModule, {
+    strategy: createServerStrategy(options.service, options.transport),
+    logger: options.logger,
+  });
+  app.useGlobalFilters(new RpcErrorFilter());
+  await app.listen();
+  return app;
+}
