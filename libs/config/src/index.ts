@@ -4,3 +4,4 @@ export * from './gateway-config.schema';
 export * from './load-config';
 export * from './secret';
 export * from './tokens';
+export * from './env-fragments';

@@ -6,3 +6,5 @@ export * from './health.controller';
 export * from './rpc-error.filter';
 export * from './start-bus-service';
 export { InProcessBroker } from './in-process/in-process.broker';
+export * from './service-definition';
+export * from './run-standalone';

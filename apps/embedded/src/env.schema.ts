@@ -1,0 +1,13 @@
+import { ConfigFileEnv, ListenEnv, LogEnv } from '@aigw/config';
+import { z } from 'zod';
+
+export const EmbeddedEnvSchema = z.object({
+  ...ConfigFileEnv,
+  ...ListenEnv,
+  ...LogEnv,
+  /** Where the embedded Postgres and the generated development key live. */
+  GATEWAY_DATA_DIR: z.string().min(1).default('.data'),
+  /** The key clients must send; generated into GATEWAY_DATA_DIR when unset. */
+  GATEWAY_API_KEY: z.string().min(16, 'use at least 16 characters').optional(),
+});
+export type EmbeddedEnv = z.infer<typeof EmbeddedEnvSchema>;

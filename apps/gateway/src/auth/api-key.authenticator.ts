@@ -1,0 +1,66 @@
+import type { GatewayConfig, ResolvedApiKey } from '@aigw/config';
+import { GatewayError } from '@aigw/contracts';
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** Who is calling: the key's id (never the key itself) and the applications it may use. */
+export interface Consumer {
+  readonly keyId: string | null;
+  readonly applications: ReadonlySet<string> | null;
+}
+
+const ANONYMOUS: Consumer = { keyId: null, applications: null };
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+/**
+ * Gateway API keys: `Authorization: Bearer <key>` or `api-key: <key>` (Azure-style clients).
+ * Keys are only ever held as SHA-256 digests; the presented key is hashed and compared in constant time.
+ */
+export class ApiKeyAuthenticator {
+  private readonly byDigest = new Map<string, ResolvedApiKey>();
+
+  constructor(private readonly config: Pick<GatewayConfig, 'auth'>) {
+    for (const key of config.auth.keys) this.byDigest.set(key.sha256, key);
+  }
+
+  authenticate(headers: Headers): Consumer {
+    const presented = presentedKey(headers);
+    if (presented === null) {
+      if (!this.config.auth.required) return ANONYMOUS;
+      throw new GatewayError(
+        'invalid_api_key',
+        'Missing API key. Send it as "Authorization: Bearer <key>" or in the "api-key" header.',
+      );
+    }
+    const digest = createHash('sha256').update(presented).digest();
+    const hex = digest.toString('hex');
+    const key = this.byDigest.get(hex);
+    if (!key || !timingSafeEqual(Buffer.from(key.sha256, 'hex'), digest)) {
+      throw new GatewayError('invalid_api_key', 'Incorrect API key provided.');
+    }
+    return { keyId: key.id, applications: key.applications };
+  }
+
+  authorize(consumer: Consumer, applicationId: string): void {
+    if (consumer.applications !== null && !consumer.applications.has(applicationId)) {
+      throw new GatewayError('application_not_allowed', `This API key may not use the model "${applicationId}".`, {
+        param: 'model',
+      });
+    }
+  }
+
+  mayUse(consumer: Consumer, applicationId: string): boolean {
+    return consumer.applications === null || consumer.applications.has(applicationId);
+  }
+}
+
+function presentedKey(headers: Headers): string | null {
+  const authorization = headers.authorization;
+  if (typeof authorization === 'string') {
+    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    if (match?.[1]) return match[1].trim();
+  }
+  const apiKey = headers['api-key'];
+  if (typeof apiKey === 'string' && apiKey.trim()) return apiKey.trim();
+  return null;
+}

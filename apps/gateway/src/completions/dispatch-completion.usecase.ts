@@ -1,0 +1,134 @@
+import type { GatewayConfig, ResolvedApplication } from '@aigw/config';
+import type { RouteRequest, RouteResult, RouterStreamEvent } from '@aigw/contracts';
+import { GatewayError, Subjects } from '@aigw/contracts';
+import type { BusClient } from '@aigw/messaging';
+import type { Operation } from '@aigw/openai-schema';
+import { PATH_ROUTED_SCHEMAS, REQUEST_SCHEMAS } from '@aigw/openai-schema';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ApplicationDirectory } from '../applications/application-directory';
+import type { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
+import { errorBody, errorHeaders, validationError } from '../http/openai-error';
+import { SseWriter } from './sse-writer';
+
+const SUBJECTS: Record<Operation, { unary: string; stream: string | null }> = {
+  chat: { unary: Subjects.router.chat, stream: Subjects.router.chatStream },
+  completions: { unary: Subjects.router.completions, stream: Subjects.router.completionsStream },
+  embeddings: { unary: Subjects.router.embeddings, stream: null },
+};
+
+/** How the request named its application: by the `model` field, or in the path (Azure, ganrad). */
+export type Target = { kind: 'model'; operation: Operation } | { kind: 'path'; application: string; operation: Operation | null };
+
+/**
+ * The gateway's one use case: authenticate, validate, find the application, authorise, then one
+ * dispatch to the router over the bus — a JSON reply, or a stream relayed as server-sent events.
+ * Order matters: a missing key is a 401 before any 400, as with OpenAI.
+ */
+export class DispatchCompletion {
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly auth: ApiKeyAuthenticator,
+    private readonly directory: ApplicationDirectory,
+    private readonly bus: BusClient,
+  ) {}
+
+  async execute(request: FastifyRequest, reply: FastifyReply, target: Target): Promise<void> {
+    const consumer = this.auth.authenticate(request.headers);
+    const { app, operation, body } = this.admit(request.body, target);
+    this.auth.authorize(consumer, app.id);
+
+    const routeRequest: RouteRequest = {
+      requestId: String(request.id),
+      applicationId: app.id,
+      consumerId: consumer.keyId,
+      body,
+    };
+    const subjects = SUBJECTS[operation];
+    if (body.stream === true && subjects.stream) return this.relayStream(subjects.stream, routeRequest, request, reply);
+
+    const result = await this.bus.request<RouteResult>(subjects.unary, routeRequest, {
+      timeoutMs: this.config.server.requestTimeoutMs,
+    });
+    void reply.header('x-aigw-endpoint', result.endpointId).header('x-aigw-config-version', this.config.version).send(result.body);
+  }
+
+  private admit(
+    raw: unknown,
+    target: Target,
+  ): { app: ResolvedApplication; operation: Operation; body: Record<string, unknown> } {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw new GatewayError('invalid_request', 'The request body must be a JSON object.');
+    }
+    if (target.kind === 'model') {
+      const parsed = REQUEST_SCHEMAS[target.operation].safeParse(raw);
+      if (!parsed.success) throw validationError(parsed.error);
+      const app = this.directory.resolve(parsed.data.model);
+      this.directory.checkOperation(app, target.operation);
+      return { app, operation: target.operation, body: parsed.data };
+    }
+    const app = this.directory.resolve(target.application, null);
+    const operation = target.operation ?? this.directory.operationOf(app);
+    this.directory.checkOperation(app, operation, null);
+    const parsed = PATH_ROUTED_SCHEMAS[operation].safeParse(raw);
+    if (!parsed.success) throw validationError(parsed.error);
+    return { app, operation, body: { ...parsed.data, model: parsed.data.model ?? app.id } };
+  }
+
+  /**
+   * Headers are held back until the router says an endpoint accepted the request (`start`), so an error
+   * before that — every endpoint busy, say — is still a proper status code. A client that goes away
+   * unsubscribes, which cancels the router's upstream call.
+   */
+  private relayStream(subject: string, routeRequest: RouteRequest, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    void reply.hijack();
+    const sse = new SseWriter(reply.raw);
+    let started = false;
+    return new Promise<void>((resolve) => {
+      const subscription = this.bus
+        .stream<RouterStreamEvent>(subject, routeRequest, {
+          firstTimeoutMs: this.config.server.requestTimeoutMs,
+          idleTimeoutMs: this.config.server.streamIdleTimeoutMs,
+        })
+        .subscribe({
+          next: (event) => {
+            if (event.kind === 'start') {
+              started = true;
+              sse.open({
+                'x-request-id': String(request.id),
+                'x-aigw-endpoint': event.endpointId,
+                'x-aigw-config-version': this.config.version,
+              });
+            } else if (started) {
+              sse.data(event.data);
+            }
+          },
+          error: (error: unknown) => {
+            const gatewayError = GatewayError.from(error);
+            if (started) sse.fail(gatewayError);
+            else writeRawError(reply, request, gatewayError);
+            resolve();
+          },
+          complete: () => {
+            if (started) sse.done();
+            else writeRawError(reply, request, new GatewayError('upstream_error', 'The upstream stream ended before it started.'));
+            resolve();
+          },
+        });
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) subscription.unsubscribe();
+        resolve();
+      });
+    });
+  }
+}
+
+/** After `hijack()` Fastify no longer writes the reply: an error before the first frame is written raw. */
+function writeRawError(reply: FastifyReply, request: FastifyRequest, error: GatewayError): void {
+  if (reply.raw.headersSent) return void reply.raw.end();
+  reply.raw.writeHead(error.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'x-request-id': String(request.id),
+    ...errorHeaders(error),
+  });
+  reply.raw.end(JSON.stringify(errorBody(error)));
+}

@@ -1,0 +1,38 @@
+import type { ServerResponse } from 'node:http';
+import type { GatewayError } from '@aigw/contracts';
+import { errorBody } from '../http/openai-error';
+
+/**
+ * Server-sent events as OpenAI streams them: `data: <json>\n\n` frames and a final `data: [DONE]`.
+ * A failure after the first byte cannot change the status any more, so it ends the stream with a
+ * terminal `data: {"error": …}` frame and no [DONE]: never a clean-looking end to a truncated answer.
+ */
+export class SseWriter {
+  constructor(private readonly res: ServerResponse) {}
+
+  open(headers: Record<string, string>): void {
+    this.res.writeHead(200, {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+  }
+
+  data(json: string): void {
+    this.res.write(`data: ${json}\n\n`);
+  }
+
+  done(): void {
+    this.res.end('data: [DONE]\n\n');
+  }
+
+  fail(error: GatewayError): void {
+    this.res.end(`data: ${JSON.stringify(errorBody(error))}\n\n`);
+  }
+
+  get closed(): boolean {
+    return this.res.writableEnded || this.res.destroyed;
+  }
+}

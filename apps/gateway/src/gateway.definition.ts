@@ -1,0 +1,32 @@
+import type { LoggerService } from '@nestjs/common';
+import { createClientProxy, BusClient } from '@aigw/messaging';
+import type { ServiceRuntime } from '@aigw/messaging';
+import { createHttpApp } from './http/create-http-app';
+
+export interface RunningGateway {
+  /** Base URL of the OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1 */
+  readonly baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP ingress on the given transport; used by main.ts and by the embedded launcher. */
+export async function startGateway(
+  runtime: ServiceRuntime,
+  listen: { host: string; port: number },
+  logger: LoggerService | false,
+): Promise<RunningGateway> {
+  const bus = new BusClient(createClientProxy('gateway', runtime.transport));
+  await bus.connect();
+  const app = await createHttpApp(runtime.config, bus, logger);
+  await app.listen(listen.port, listen.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : listen.port;
+  const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+  return {
+    baseUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/v1`,
+    close: async () => {
+      await app.close();
+      await bus.close();
+    },
+  };
+}

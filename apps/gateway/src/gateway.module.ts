@@ -1,0 +1,31 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import type { GatewayConfig } from '@aigw/config';
+import { BusClient } from '@aigw/messaging';
+import { ApplicationDirectory } from './applications/application-directory';
+import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
+import { CompletionsController } from './completions/completions.controller';
+import { DispatchCompletion } from './completions/dispatch-completion.usecase';
+import { HealthController } from './health/health.controller';
+import { ModelsController } from './models/models.controller';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig, bus: BusClient): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [CompletionsController, ModelsController, HealthController],
+      providers: [
+        { provide: BusClient, useValue: bus },
+        { provide: ApiKeyAuthenticator, useValue: new ApiKeyAuthenticator(config) },
+        { provide: ApplicationDirectory, useValue: new ApplicationDirectory(config) },
+        {
+          provide: DispatchCompletion,
+          useFactory: (auth: ApiKeyAuthenticator, directory: ApplicationDirectory) =>
+            new DispatchCompletion(config, auth, directory, bus),
+          inject: [ApiKeyAuthenticator, ApplicationDirectory],
+        },
+      ],
+    };
+  }
+}

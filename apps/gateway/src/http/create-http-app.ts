@@ -1,0 +1,66 @@
+import type { LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { GatewayConfig } from '@aigw/config';
+import { withTraceContext } from '@aigw/observability';
+import type { BusClient } from '@aigw/messaging';
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { GatewayModule } from '../gateway.module';
+import { OpenAiExceptionFilter } from './openai-exception.filter';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A client-chosen `x-request-id` is kept when it is safe to echo and log; otherwise one is made. */
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * The gateway's HTTP server: Fastify under Nest. Bodies over the limit are refused with 413 before they
+ * are read; slow clients are bounded by header and request timeouts; every body is parsed as JSON
+ * whatever its content type (curl's `-d` says form-urlencoded), since every inference route takes JSON.
+ */
+export async function createHttpApp(
+  config: GatewayConfig,
+  bus: BusClient,
+  logger: LoggerService | false,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.server.bodyLimitBytes,
+    genReqId: requestId,
+    requestTimeout: 30_000,
+    connectionTimeout: 0,
+    keepAliveTimeout: 65_000,
+    return503OnClosing: true,
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config, bus), adapter, {
+    logger,
+    bodyParser: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.server.headersTimeout = 15_000;
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit: config.server.bodyLimitBytes }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new SyntaxError('invalid JSON'), undefined);
+    }
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  // Run the handler in the caller's trace context (W3C traceparent), so the bus and the upstream call
+  // continue the caller's trace. preHandler: the body is read by then and the handler runs next.
+  fastify.addHook('preHandler', (request, _reply, done) => withTraceContext(request.headers, done));
+  app.useGlobalFilters(new OpenAiExceptionFilter());
+  app.enableShutdownHooks();
+  return app;
+}

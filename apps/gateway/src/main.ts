@@ -1,0 +1,29 @@
+import { initTelemetry } from '@aigw/observability';
+initTelemetry();
+
+import { loadConfigFile, parseEnv } from '@aigw/config';
+import { exitOnStartupError } from '@aigw/messaging';
+import { createLogger } from '@aigw/observability';
+import { GatewayEnvSchema } from './env.schema';
+import { startGateway } from './gateway.definition';
+
+async function main(): Promise<void> {
+  const env = parseEnv(GatewayEnvSchema, process.env);
+  const logger = createLogger('gateway', { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? 'json' });
+  const config = loadConfigFile(env.GATEWAY_CONFIG, process.env);
+  const gateway = await startGateway(
+    {
+      mode: 'distributed',
+      config,
+      transport: { kind: 'nats', url: env.NATS_URL, namespace: env.BUS_NAMESPACE },
+      mockLlmUrl: null,
+      databaseUrl: null,
+      redisUrl: null,
+    },
+    { host: env.GATEWAY_HOST ?? config.server.host, port: env.GATEWAY_PORT ?? config.server.port },
+    logger,
+  );
+  logger.log(`gateway listening on ${gateway.baseUrl} (config ${config.version})`);
+}
+
+main().catch(exitOnStartupError);

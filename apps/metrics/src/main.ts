@@ -1,0 +1,6 @@
+import { initTelemetry } from '@aigw/observability';
+import { exitOnStartupError, runStandalone } from '@aigw/messaging';
+import { definition } from './metrics.definition';
+
+initTelemetry();
+runStandalone(definition, process.env).catch(exitOnStartupError);

@@ -1,0 +1,7 @@
+import type { ServiceDefinition } from '@aigw/messaging';
+import { RouterModule } from './router.module';
+
+export const definition: ServiceDefinition = {
+  service: 'router',
+  createModule: (runtime) => RouterModule.forRoot({ config: runtime.config, mockLlmUrl: runtime.mockLlmUrl }),
+};

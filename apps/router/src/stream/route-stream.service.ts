@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { GatewayConfig } from '@aigw/config';
+import { GATEWAY_CONFIG } from '@aigw/config';
+import type { RouteRequest, RouterStreamEvent } from '@aigw/contracts';
+import { GatewayError } from '@aigw/contracts';
+import type { ProviderStream } from '@aigw/providers';
+import { UpstreamFailure } from '@aigw/providers';
+import type { Subscriber } from 'rxjs';
+import { Observable } from 'rxjs';
+import { EndpointFailover } from '../routing/endpoint-failover.service';
+import { RouteTable } from '../routing/route-table.service';
+import type { RouteTarget } from '../routing/route-target';
+import { IdleTimeoutError, withIdleTimeout } from './idle-timeout';
+
+export type StreamOperation = 'chat' | 'completions';
+
+/**
+ * The streaming use case. Failover happens only until an endpoint answers 2xx headers; then `start` is
+ * emitted and each upstream chunk is forwarded as it arrives. Unsubscribing (the transport's way to
+ * cancel) aborts the upstream request at once.
+ */
+@Injectable()
+export class RouteStreamService {
+  private readonly idleMs: number;
+
+  constructor(
+    private readonly table: RouteTable,
+    private readonly failover: EndpointFailover,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.idleMs = config.server.streamIdleTimeoutMs;
+  }
+
+  stream(operation: StreamOperation, request: RouteRequest): Observable<RouterStreamEvent> {
+    const targets = this.table.targets(request.applicationId, operation);
+    return new Observable<RouterStreamEvent>((subscriber) => {
+      const abort = new AbortController();
+      void this.pump(operation, request, targets, subscriber, abort);
+      return () => abort.abort();
+    });
+  }
+
+  private async pump(
+    operation: StreamOperation,
+    request: RouteRequest,
+    targets: readonly RouteTarget[],
+    subscriber: Subscriber<RouterStreamEvent>,
+    abort: AbortController,
+  ): Promise<void> {
+    const { signal } = abort;
+    const open = (target: RouteTarget): Promise<ProviderStream> =>
+      operation === 'chat'
+        ? target.adapter.chatStream(request.body, signal)
+        : target.adapter.completionsStream(request.body, signal);
+
+    let endpointId: string | null = null;
+    try {
+      const { target, value: stream } = await this.failover.run(targets, open, signal);
+      endpointId = target.endpoint.id;
+      if (subscriber.closed) return;
+      subscriber.next({ kind: 'start', endpointId, provider: target.adapter.provider, model: stream.model });
+      for await (const data of withIdleTimeout(stream.chunks, this.idleMs, () => abort.abort())) {
+        if (subscriber.closed) return;
+        subscriber.next({ kind: 'chunk', data });
+      }
+      subscriber.complete();
+    } catch (error) {
+      if (!subscriber.closed) subscriber.error(afterStartError(error, endpointId));
+    }
+  }
+}
+
+/** Failures once the stream has started name the endpoint; failover errors are already final. */
+function afterStartError(error: unknown, endpointId: string | null): unknown {
+  if (endpointId === null) return error;
+  if (error instanceof IdleTimeoutError)
+    return new GatewayError('upstream_timeout', `endpoint ${endpointId} sent nothing for ${error.idleMs} ms`);
+  if (error instanceof UpstreamFailure)
+    return new GatewayError(
+      error.kind === 'timeout' ? 'upstream_timeout' : 'upstream_error',
+      `endpoint ${endpointId}: ${error.reason}`,
+    );
+  return error;
+}

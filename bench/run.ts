@@ -1,0 +1,136 @@
+/**
+ * `npm run bench`: one run, four targets, the same loads:
+ *   (a) the mock upstream directly, (b) a minimal node:http + undici proxy (the floor for a Node proxy),
+ *   (c) the gateway embedded, (d) the gateway distributed (separate processes over NATS).
+ * Loads: non-streaming chat with a small body at concurrency 1 and 64, streaming chat at 16.
+ * Prints RPS, p50, p99, errors, and each gateway's ratio to (a) and (b). Nothing here asserts a time:
+ * the numbers are for people (and the README), measured on whatever machine runs it.
+ * BENCH_SECONDS sets the length of each concurrent load (default 5).
+ */
+import { sha256Hex } from '@aigw/config';
+import type { RunningDeployment } from '@aigw/testing';
+import { NodeProcess, freePort, repoRoot, startDistributedDeployment, startEmbeddedDeployment, waitUntil } from '@aigw/testing';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Load, Measurement } from './measure';
+import { measureConcurrent, measureSerial } from './measure';
+
+const KEY = 'sk-bench-key-000000000000000000';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CHAT = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, how are you?' }] });
+const STREAM = JSON.stringify({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'Hello, how are you?' }],
+  stream: true,
+  stream_options: { include_usage: true },
+});
+
+interface Target {
+  name: string;
+  url: string;
+}
+
+interface Row {
+  target: string;
+  load: string;
+  m: Measurement;
+}
+
+function writeConfig(mockUrl: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'aigw-bench-'));
+  const path = join(dir, 'bench.yaml');
+  writeFileSync(
+    path,
+    `auth:
+  keys: [{ id: bench, sha256: ${sha256Hex(KEY)} }]
+applications:
+  - id: gpt-4o-mini
+    type: chat
+    endpoints:
+      - { id: mock, provider: openai-compatible, url: '${mockUrl}/v1' }
+`,
+  );
+  return path;
+}
+
+async function startProcess(name: string, script: string, env: Record<string, string>, url: string): Promise<NodeProcess> {
+  const proc = new NodeProcess(name, script, { ...process.env, ...env }, repoRoot());
+  await waitUntil(async () => (await fetch(url)).status < 500, 20_000, [proc]);
+  return proc;
+}
+
+async function measureTarget(target: Target): Promise<Row[]> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
+  const chat: Load = { url: target.url, path: '/v1/chat/completions', body: CHAT, headers };
+  const stream: Load = { ...chat, body: STREAM };
+  process.stderr.write(`measuring ${target.name}…\n`);
+  return [
+    { target: target.name, load: 'chat c=1', m: await measureSerial(chat, SECONDS * 1000) },
+    { target: target.name, load: 'chat c=64', m: await measureConcurrent(chat, 64, SECONDS) },
+    { target: target.name, load: 'stream c=16', m: await measureConcurrent(stream, 16, SECONDS) },
+  ];
+}
+
+function report(rows: Row[]): string {
+  const find = (target: string, load: string) => rows.find((r) => r.target === target && r.load === load)?.m;
+  const lines = [
+    `| target | load | RPS | p50 ms | p99 ms | errors | RPS vs upstream | RPS vs minimal proxy | added p50 ms vs upstream |`,
+    `|---|---|---:|---:|---:|---:|---:|---:|---:|`,
+  ];
+  for (const r of rows) {
+    const direct = find('upstream', r.load);
+    const proxy = find('minimal-proxy', r.load);
+    const ratio = (base?: Measurement) => (base ? (r.m.rps / base.rps).toFixed(2) : '-');
+    const added = direct ? (r.m.p50Ms - direct.p50Ms).toFixed(3) : '-';
+    lines.push(
+      `| ${r.target} | ${r.load} | ${r.m.rps.toFixed(0)} | ${r.m.p50Ms.toFixed(3)} | ${r.m.p99Ms.toFixed(3)} | ${r.m.errors} | ${ratio(direct)} | ${ratio(proxy)} | ${added} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    const mockPort = await freePort();
+    const mockUrl = `http://127.0.0.1:${mockPort}`;
+    const mock = await startProcess('mock-llm', join(root, 'dist/apps/mock-llm/src/main.js'), { MOCK_LLM_PORT: String(mockPort) }, `${mockUrl}/v1/models`);
+    stops.push(() => mock.stop());
+
+    const proxyPort = await freePort();
+    const proxyUrl = `http://127.0.0.1:${proxyPort}`;
+    const proxy = await startProcess(
+      'minimal-proxy',
+      join(root, 'dist/bench/minimal-proxy.js'),
+      { PROXY_PORT: String(proxyPort), UPSTREAM_URL: mockUrl },
+      `${proxyUrl}/v1/models`,
+    );
+    stops.push(() => proxy.stop());
+
+    const configPath = writeConfig(mockUrl);
+    const rows: Row[] = [];
+    rows.push(...(await measureTarget({ name: 'upstream', url: mockUrl })));
+    rows.push(...(await measureTarget({ name: 'minimal-proxy', url: proxyUrl })));
+    for (const [name, start] of [
+      ['gateway-embedded', startEmbeddedDeployment],
+      ['gateway-distributed', startDistributedDeployment],
+    ] as const) {
+      const deployment: RunningDeployment = await start({ configPath, env: { LOG_LEVEL: 'error' } });
+      try {
+        rows.push(...(await measureTarget({ name, url: deployment.origin })));
+      } finally {
+        await deployment.stop();
+      }
+    }
+    process.stdout.write(`\n${report(rows)}\n\n(node ${process.version}, ${SECONDS}s per concurrent load, same machine for every target)\n`);
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

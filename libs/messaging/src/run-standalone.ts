@@ -1,0 +1,50 @@
+import type { Env } from '@aigw/config';
+import { BusEnv, ConfigFileEnv, LogEnv, MockEnv, StoreEnv, loadConfigFile, parseEnv } from '@aigw/config';
+import { createLogger } from '@aigw/observability';
+import { z } from 'zod';
+import type { ServiceDefinition } from './service-definition';
+import { startBusService } from './start-bus-service';
+
+/** The env of a bus service running as its own process (distributed mode). */
+export const StandaloneEnvSchema = z.object({ ...ConfigFileEnv, ...BusEnv, ...LogEnv, ...StoreEnv, ...MockEnv });
+
+/**
+ * Distributed mode: one service per process over NATS, in the queue group named after it, with
+ * graceful shutdown on SIGTERM/SIGINT (in-flight messages finish; Kubernetes sends SIGTERM).
+ */
+export async function runStandalone(definition: ServiceDefinition, processEnv: Env): Promise<void> {
+  const env = parseEnv(StandaloneEnvSchema, processEnv);
+  const logger = createLogger(definition.service, { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? 'json' });
+  const config = loadConfigFile(env.GATEWAY_CONFIG, processEnv);
+  const transport = { kind: 'nats', url: env.NATS_URL, namespace: env.BUS_NAMESPACE } as const;
+  const runtime = {
+    mode: 'distributed',
+    config,
+    transport,
+    mockLlmUrl: env.MOCK_LLM_URL ?? null,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+  } as const;
+  const app = await startBusService({
+    service: definition.service,
+    module: definition.createModule(runtime),
+    transport,
+    configVersion: config.version,
+    logger,
+  });
+  logger.log(`${definition.service} listening on ${env.NATS_URL} (queue group "${definition.service}", config ${config.version})`);
+  const stop = () => {
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+/** Prints a start-up failure (a ConfigError lists every problem) and exits non-zero. */
+export function exitOnStartupError(error: unknown): never {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

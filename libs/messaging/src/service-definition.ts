@@ -1,0 +1,26 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { BusServiceName } from '@aigw/contracts';
+import type { GatewayConfig } from '@aigw/config';
+import type { BusTransport } from './bus-transport';
+
+/** What differs between the two run modes, handed to every service at start. */
+export interface ServiceRuntime {
+  readonly mode: 'embedded' | 'distributed';
+  readonly config: GatewayConfig;
+  readonly transport: BusTransport;
+  /** Base URL of the built-in mock provider, for endpoints with `provider: mock`. */
+  readonly mockLlmUrl: string | null;
+  /** Postgres URL (the embedded PGlite server in embedded mode). */
+  readonly databaseUrl: string | null;
+  /** Redis URL; null in embedded mode, where jobs run in process. */
+  readonly redisUrl: string | null;
+}
+
+/**
+ * Each bus service app exports one of these from `<service>.definition.ts`: its main.ts starts it alone
+ * over NATS, the embedded launcher starts all of them in one process. Same handlers, other transport.
+ */
+export interface ServiceDefinition {
+  readonly service: BusServiceName;
+  createModule(runtime: ServiceRuntime): DynamicModule;
+}

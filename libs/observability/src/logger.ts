@@ -1,0 +1,44 @@
+import type { LogLevel, LoggerService } from '@nestjs/common';
+import { ConsoleLogger } from '@nestjs/common';
+
+const LEVELS: Record<string, LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+/** Nest's own start-up chatter (one line per module and route); shown only at debug level. */
+const FRAMEWORK_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestFactory',
+  'NestApplication',
+  'NestMicroservice',
+]);
+
+class GatewayLogger extends ConsoleLogger {
+  constructor(
+    service: string,
+    private readonly debugEnabled: boolean,
+    options: ConstructorParameters<typeof ConsoleLogger>[1],
+  ) {
+    super(service, options ?? {});
+  }
+
+  override log(message: unknown, ...rest: unknown[]): void {
+    const context = rest.at(-1);
+    if (!this.debugEnabled && typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context)) return;
+    super.log(message, ...rest);
+  }
+}
+
+/** Structured JSON logs in production; readable lines for a person running the embedded gateway. */
+export function createLogger(service: string, options: { level: string; format: 'json' | 'pretty' }): LoggerService {
+  return new GatewayLogger(service, options.level === 'debug', {
+    json: options.format === 'json',
+    colors: options.format === 'pretty' && process.stdout.isTTY,
+    logLevels: LEVELS[options.level] ?? LEVELS.info,
+  });
+}

@@ -1,0 +1,2 @@
+export * from './requests.schema';
+export * from './error-envelope';

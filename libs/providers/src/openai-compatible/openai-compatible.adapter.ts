@@ -1,0 +1,127 @@
+import type { ProviderKind, ResolvedEndpoint } from '@aigw/config';
+import type {
+  OpenAiRequestBody,
+  ProviderAdapter,
+  ProviderOperation,
+  ProviderResponse,
+  ProviderStream,
+} from '../provider-adapter.interface';
+import type { UpstreamHttpClient } from '../upstream/upstream-http.client';
+import { UpstreamFailure } from '../upstream/upstream-failure.error';
+import type { VendorErrorParser } from '../upstream/upstream-outcome.mapper';
+import { encodeEmbeddings, requestedEncoding } from './openai-embeddings.mapper';
+import { parseOpenAiError } from './openai-error.mapper';
+import { OPENAI_PATHS, modelOf, toUpstreamBody } from './openai-request.mapper';
+import type { StreamUsageSink } from './openai-stream.mapper';
+import { openAiStreamChunks } from './openai-stream.mapper';
+import { toUsage } from './openai-usage.mapper';
+import type { OpenAiPath, OpenAiResponseHead } from './openai-wire.types';
+
+/** The endpoint settings an OpenAI-compatible adapter reads. */
+export type OpenAiCompatibleEndpoint = Pick<
+  ResolvedEndpoint,
+  'id' | 'model' | 'timeoutMs' | 'apiKey' | 'deployment' | 'apiVersion'
+>;
+
+/**
+ * The reusable base for every vendor that speaks the OpenAI API: a base URL (`…/v1`) and an optional
+ * bearer key. Vendors that differ only in URL layout or auth header override `urlFor` / `authHeaders`.
+ */
+export class OpenAiCompatibleAdapter implements ProviderAdapter {
+  readonly provider: ProviderKind = 'openai-compatible';
+  protected readonly baseUrl: string;
+  protected readonly parseError: VendorErrorParser = parseOpenAiError;
+
+  constructor(
+    protected readonly http: UpstreamHttpClient,
+    protected readonly endpoint: OpenAiCompatibleEndpoint,
+    baseUrl: string,
+  ) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  get endpointId(): string {
+    return this.endpoint.id;
+  }
+
+  chat(body: OpenAiRequestBody, signal: AbortSignal): Promise<ProviderResponse> {
+    return this.complete('chat', body, signal);
+  }
+
+  chatStream(body: OpenAiRequestBody, signal: AbortSignal): Promise<ProviderStream> {
+    return this.stream('chat', body, signal);
+  }
+
+  completions(body: OpenAiRequestBody, signal: AbortSignal): Promise<ProviderResponse> {
+    return this.complete('completions', body, signal);
+  }
+
+  completionsStream(body: OpenAiRequestBody, signal: AbortSignal): Promise<ProviderStream> {
+    return this.stream('completions', body, signal);
+  }
+
+  async embeddings(body: OpenAiRequestBody, signal: AbortSignal): Promise<ProviderResponse> {
+    const response = await this.complete('embeddings', body, signal);
+    return { ...response, body: encodeEmbeddings(response.body, requestedEncoding(body)) };
+  }
+
+  protected urlFor(path: OpenAiPath): string {
+    return `${this.baseUrl}/${path}`;
+  }
+
+  protected authHeaders(): Record<string, string> {
+    const key = this.endpoint.apiKey?.reveal();
+    return key ? { authorization: `Bearer ${key}` } : {};
+  }
+
+  private async complete(
+    operation: ProviderOperation,
+    body: OpenAiRequestBody,
+    signal: AbortSignal,
+  ): Promise<ProviderResponse> {
+    const upstreamBody = toUpstreamBody(operation, body, this.endpoint, false);
+    const reply = await this.http.postJson({
+      url: this.urlFor(OPENAI_PATHS[operation]),
+      headers: this.authHeaders(),
+      body: upstreamBody,
+      timeoutMs: this.endpoint.timeoutMs,
+      signal,
+      parseError: this.parseError,
+    });
+    if (typeof reply.json !== 'object' || reply.json === null || Array.isArray(reply.json))
+      throw new UpstreamFailure(
+        'server_error',
+        'the upstream answered with a body that is not a JSON object',
+      );
+    const json = reply.json as Record<string, unknown> & OpenAiResponseHead;
+    return {
+      status: reply.status,
+      body: json,
+      model: typeof json.model === 'string' && json.model !== '' ? json.model : modelOf(upstreamBody),
+      usage: toUsage(json.usage),
+    };
+  }
+
+  private async stream(
+    operation: ProviderOperation,
+    body: OpenAiRequestBody,
+    signal: AbortSignal,
+  ): Promise<ProviderStream> {
+    const upstreamBody = toUpstreamBody(operation, body, this.endpoint, true);
+    const reply = await this.http.postStream({
+      url: this.urlFor(OPENAI_PATHS[operation]),
+      headers: this.authHeaders(),
+      body: upstreamBody,
+      timeoutMs: this.endpoint.timeoutMs,
+      signal,
+      parseError: this.parseError,
+    });
+    const sink: StreamUsageSink = { usage: null };
+    return {
+      status: reply.status,
+      model: modelOf(upstreamBody),
+      chunks: openAiStreamChunks(reply.body, sink),
+      usage: () => sink.usage,
+    };
+  }
+}

@@ -1,0 +1,82 @@
+import { UpstreamFailure } from '../upstream/upstream-failure.error';
+import type { StreamUsageSink } from './openai-stream.mapper';
+import { openAiStreamChunks } from './openai-stream.mapper';
+
+const CHUNK_1 =
+  '{"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"héllo"}}]}';
+const CHUNK_2 =
+  '{"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":" wörld"}}]}';
+const USAGE = '{"id":"c","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}';
+
+async function* bytes(
+  pieces: readonly (string | Uint8Array)[],
+  failAtEnd?: Error,
+): AsyncGenerator<Uint8Array> {
+  for (const piece of pieces) yield typeof piece === 'string' ? Buffer.from(piece) : piece;
+  if (failAtEnd) throw failAtEnd;
+}
+
+async function collect(source: AsyncIterable<Uint8Array>, sink: StreamUsageSink = { usage: null }) {
+  const chunks: string[] = [];
+  try {
+    for await (const chunk of openAiStreamChunks(source, sink)) chunks.push(chunk);
+    return { chunks, error: null };
+  } catch (error) {
+    return { chunks, error };
+  }
+}
+
+describe('openAiStreamChunks', () => {
+  it('yields each chunk text unchanged and stops at [DONE]', async () => {
+    const result = await collect(bytes([`data: ${CHUNK_1}\n\n`, `data: ${CHUNK_2}\n\ndata: [DONE]\n\n`]));
+    expect(result).toEqual({ chunks: [CHUNK_1, CHUNK_2], error: null });
+  });
+
+  it('reassembles chunks and multi-byte characters split across network reads', async () => {
+    const wire = Buffer.from(
+      `data: ${CHUNK_1}\r\n\r\n: ping\r\n\r\ndata: ${CHUNK_2}\r\n\r\ndata: [DONE]\r\n\r\n`,
+    );
+    const pieces = Array.from({ length: wire.length }, (_, i) => wire.subarray(i, i + 1));
+    const result = await collect(bytes(pieces));
+    expect(result).toEqual({ chunks: [CHUNK_1, CHUNK_2], error: null });
+  });
+
+  it('captures the usage of the final usage chunk', async () => {
+    const sink: StreamUsageSink = { usage: null };
+    await collect(bytes([`data: ${CHUNK_1}\n\ndata: ${USAGE}\n\ndata: [DONE]\n\n`]), sink);
+    expect(sink.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 });
+  });
+
+  it('accepts [DONE] without a final blank line', async () => {
+    expect(await collect(bytes([`data: ${CHUNK_1}\n\ndata: [DONE]`]))).toEqual({
+      chunks: [CHUNK_1],
+      error: null,
+    });
+  });
+
+  it.each<[string, (string | Uint8Array)[], Error | undefined, string, string[]]>([
+    ['a malformed chunk', [`data: ${CHUNK_1}\n\ndata: {not json\n\n`], undefined, 'malformed', [CHUNK_1]],
+    ['a chunk that is not an object', ['data: [1,2]\n\n'], undefined, 'not a JSON object', []],
+    [
+      'an in-band error',
+      [`data: {"error":{"message":"overloaded"}}\n\n`],
+      undefined,
+      'the upstream failed mid-stream: overloaded',
+      [],
+    ],
+    ['an error event', ['event: error\ndata: {}\n\n'], undefined, 'the upstream failed mid-stream', []],
+    [
+      'a cut connection',
+      [`data: ${CHUNK_1}\n\n`],
+      new Error('other side closed'),
+      'cut the stream',
+      [CHUNK_1],
+    ],
+    ['an end without [DONE]', [`data: ${CHUNK_1}\n\n`], undefined, 'before [DONE]', [CHUNK_1]],
+  ])('fails on %s', async (_name, pieces, failAtEnd, reason, before) => {
+    const result = await collect(bytes(pieces, failAtEnd));
+    expect(result.chunks).toEqual(before);
+    expect(result.error).toBeInstanceOf(UpstreamFailure);
+    expect((result.error as UpstreamFailure).reason).toContain(reason);
+  });
+});

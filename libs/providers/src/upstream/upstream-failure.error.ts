@@ -1,0 +1,19 @@
+/** Why an endpoint could not serve a request. Every kind sends the router to the next endpoint. */
+export type UpstreamFailureKind = 'rate_limited' | 'server_error' | 'timeout' | 'connection_error';
+
+/**
+ * An endpoint-level failure: not the client's fault, so the router may try the next endpoint (before a
+ * stream starts) or report it (after). `reason` is short and safe to show: never a URL, key or header.
+ */
+export class UpstreamFailure extends Error {
+  constructor(
+    readonly kind: UpstreamFailureKind,
+    readonly reason: string,
+    readonly status: number | null = null,
+    /** Only for `rate_limited`: how long the endpoint asked us to wait. */
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(reason);
+    this.name = 'UpstreamFailure';
+  }
+}

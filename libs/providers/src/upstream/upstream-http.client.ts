@@ -1,0 +1,175 @@
+import { context, propagation } from '@opentelemetry/api';
+import { GatewayError } from '@aigw/contracts';
+import type { Dispatcher } from 'undici';
+import { Agent, request } from 'undici';
+import { UpstreamFailure } from './upstream-failure.error';
+import type { UpstreamHeaders } from './upstream-headers';
+import type { VendorErrorParser } from './upstream-outcome.mapper';
+import { classifyTransportError, classifyUpstreamResponse } from './upstream-outcome.mapper';
+
+/** One HTTP call to a provider endpoint, already translated to the vendor's wire format. */
+export interface UpstreamCall {
+  readonly url: string;
+  /** Provider auth and vendor headers only: client headers are never forwarded upstream. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: unknown;
+  /** Bounds the wait for response headers, and for a non-stream also the body. */
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  /** Reads the vendor's error envelope of a non-2xx response. */
+  readonly parseError: VendorErrorParser;
+}
+
+export interface UpstreamJsonReply {
+  readonly status: number;
+  readonly headers: UpstreamHeaders;
+  readonly json: unknown;
+}
+
+export interface UpstreamStreamReply {
+  readonly status: number;
+  readonly headers: UpstreamHeaders;
+  /** The raw body; aborting the call's signal destroys it. Idle gaps are the caller's to bound. */
+  readonly body: AsyncIterable<Uint8Array>;
+}
+
+export interface UpstreamHttpClientOptions {
+  /** Wall clock for HTTP-date `retry-after` values. */
+  readonly now?: () => number;
+  readonly keepAliveTimeoutMs?: number;
+}
+
+/** Largest error body read from a non-2xx response (for its message). */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/**
+ * The one HTTP client every provider adapter calls upstream through. It owns a pooled keep-alive undici
+ * Agent (create one per process), injects the W3C trace context of the active span into every upstream
+ * request, applies the endpoint timeout, and turns every failure into an `UpstreamFailure` (try the next
+ * endpoint) or a `GatewayError` (the client's mistake). A caller abort is rethrown as the abort error.
+ */
+export class UpstreamHttpClient {
+  private readonly agent: Agent;
+  private readonly now: () => number;
+
+  constructor(options: UpstreamHttpClientOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.agent = new Agent({
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+      keepAliveMaxTimeout: 10 * 60_000,
+    });
+  }
+
+  async postJson(call: UpstreamCall): Promise<UpstreamJsonReply> {
+    const deadline = new Deadline(call.timeoutMs, call.signal);
+    try {
+      const response = await this.send(call, 'application/json', deadline.signal);
+      await this.throwUnlessOk(response, call);
+      const text = await response.body.text();
+      return { status: response.statusCode, headers: response.headers, json: parseJson(text) };
+    } catch (error) {
+      throw deadline.explain(error);
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  /** Resolves once the endpoint answered 2xx headers: from then on the call can no longer fail over. */
+  async postStream(call: UpstreamCall): Promise<UpstreamStreamReply> {
+    const deadline = new Deadline(call.timeoutMs, call.signal);
+    try {
+      const response = await this.send(call, 'text/event-stream', deadline.signal);
+      await this.throwUnlessOk(response, call);
+      return { status: response.statusCode, headers: response.headers, body: response.body };
+    } catch (error) {
+      throw deadline.explain(error);
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private send(call: UpstreamCall, accept: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    const headers: Record<string, string> = {};
+    // The one place trace context is written into upstream requests.
+    propagation.inject(context.active(), headers);
+    Object.assign(headers, call.headers, { 'content-type': 'application/json', accept });
+    return request(call.url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(call.body),
+      signal,
+      dispatcher: this.agent,
+      // Our own deadline bounds headers (and non-stream bodies); stream idle gaps are bounded by the caller.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+  }
+
+  private async throwUnlessOk(response: Dispatcher.ResponseData, call: UpstreamCall): Promise<void> {
+    const ok = response.statusCode >= 200 && response.statusCode < 300;
+    const errorBody = ok ? '' : await readBounded(response.body, MAX_ERROR_BODY_BYTES);
+    const outcome = classifyUpstreamResponse(
+      { status: response.statusCode, headers: response.headers, errorBody },
+      { now: this.now(), parseError: call.parseError },
+    );
+    if (outcome.kind === 'failover') throw outcome.failure;
+    if (outcome.kind === 'reject') throw outcome.error;
+  }
+}
+
+/** The endpoint timeout plus the caller's signal, and which of them ended a call. */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private timedOut = false;
+  readonly signal: AbortSignal;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly callerSignal: AbortSignal,
+  ) {
+    this.signal = AbortSignal.any([callerSignal, this.controller.signal]);
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort();
+    }, timeoutMs);
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+
+  explain(error: unknown): unknown {
+    if (error instanceof GatewayError || error instanceof UpstreamFailure) return error;
+    if (this.callerSignal.aborted) return error;
+    if (this.timedOut) return new UpstreamFailure('timeout', `timed out after ${this.timeoutMs} ms`);
+    return classifyTransportError(error);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UpstreamFailure('server_error', 'the upstream answered with invalid JSON');
+  }
+}
+
+async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= limit) break;
+    }
+  } catch {
+    // A broken error body still leaves the status to classify.
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}

@@ -1,0 +1,90 @@
+import { BUS_SERVICES } from '@aigw/contracts';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NodeProcess, freePort, waitUntil } from './node-process';
+import { appEntry, repoRoot } from './repo-paths';
+
+export interface RunningDeployment {
+  readonly mode: 'embedded' | 'distributed';
+  /** e.g. http://127.0.0.1:PORT/v1 */
+  readonly baseUrl: string;
+  readonly origin: string;
+  readonly processes: readonly NodeProcess[];
+  stop(): Promise<void>;
+}
+
+export interface DeploymentOptions {
+  configPath: string;
+  env?: Record<string, string | undefined>;
+  /** Distributed only: how many processes of each service (default 1). */
+  replicas?: Partial<Record<(typeof BUS_SERVICES)[number] | 'gateway', number>>;
+  mockLlmUrl?: string;
+  startTimeoutMs?: number;
+}
+
+async function healthy(origin: string): Promise<boolean> {
+  const res = await fetch(`${origin}/health`);
+  return res.ok;
+}
+
+function baseEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const { NODE_OPTIONS: _ignored, ...env } = process.env;
+  return { ...env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...extra };
+}
+
+/** `npm start`'s process (dist/apps/embedded) on a free port with a throw-away data folder. */
+export async function startEmbeddedDeployment(options: DeploymentOptions): Promise<RunningDeployment> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'aigw-embedded-'));
+  const proc = new NodeProcess(
+    'embedded',
+    appEntry('embedded'),
+    baseEnv({ ...options.env, GATEWAY_CONFIG: options.configPath, GATEWAY_PORT: String(port), GATEWAY_DATA_DIR: dataDir }),
+    repoRoot(),
+  );
+  const origin = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await proc.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntil(() => healthy(origin), options.startTimeoutMs ?? 60_000, [proc]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { mode: 'embedded', baseUrl: `${origin}/v1`, origin, processes: [proc], stop };
+}
+
+/**
+ * The production shape on one machine: every service its own process over the real NATS (a fresh
+ * subject namespace per deployment, so runs never cross), Postgres and Redis of the machine.
+ */
+export async function startDistributedDeployment(options: DeploymentOptions): Promise<RunningDeployment> {
+  const port = await freePort();
+  const env = baseEnv({
+    BUS_NAMESPACE: `t${randomUUID().slice(0, 8)}`,
+    ...options.env,
+    GATEWAY_CONFIG: options.configPath,
+    GATEWAY_PORT: String(port),
+    MOCK_LLM_URL: options.mockLlmUrl,
+  });
+  const processes: NodeProcess[] = [];
+  for (const service of [...BUS_SERVICES, 'gateway'] as const) {
+    const count = options.replicas?.[service] ?? 1;
+    for (let i = 0; i < count; i++) processes.push(new NodeProcess(`${service}-${i}`, appEntry(service), env, repoRoot()));
+  }
+  const origin = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+  };
+  try {
+    await waitUntil(() => healthy(origin), options.startTimeoutMs ?? 60_000, processes);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { mode: 'distributed', baseUrl: `${origin}/v1`, origin, processes, stop };
+}

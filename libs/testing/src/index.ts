@@ -1,0 +1,3 @@
+export * from './gateway-harness';
+export * from './node-process';
+export * from './repo-paths';

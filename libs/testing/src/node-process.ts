@@ -1,0 +1,76 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+/** A free loopback TCP port (for services that must be told their port in advance). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** A child Node process whose output is kept (and shown if the test fails to start it). */
+export class NodeProcess {
+  readonly output: string[] = [];
+  private readonly child: ChildProcess;
+
+  constructor(
+    readonly name: string,
+    script: string,
+    env: Record<string, string | undefined>,
+    cwd: string,
+  ) {
+    this.child = spawn(process.execPath, [script], { env: env as NodeJS.ProcessEnv, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const keep = (chunk: Buffer) => {
+      this.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      if (this.output.length > 500) this.output.splice(0, this.output.length - 500);
+    };
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+  }
+
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  async stop(graceMs = 5000): Promise<void> {
+    if (this.exited) return;
+    const exit = once(this.child, 'exit');
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await exit;
+    clearTimeout(timer);
+  }
+
+  describe(): string {
+    return `--- ${this.name} (pid ${this.pid}) ---\n${this.output.slice(-40).join('\n')}`;
+  }
+}
+
+/** Polls `check` until it resolves true; fails with `describe()` of the processes if it never does. */
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  processes: readonly NodeProcess[] = [],
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    const dead = processes.find((p) => p.exited);
+    if (dead) throw new Error(`${dead.name} exited during start-up\n${dead.describe()}`);
+    if (Date.now() > deadline)
+      throw new Error(`not ready after ${timeoutMs} ms\n${processes.map((p) => p.describe()).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
