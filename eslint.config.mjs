@@ -35,8 +35,14 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'] },
-            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'] },
+            {
+              sourceTag: 'type:infra',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'],
+            },
+            {
+              sourceTag: 'type:data',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'],
+            },
             {
               sourceTag: 'type:providers',
               onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'],
@@ -52,7 +58,10 @@ export default tseslint.config(
                 'type:dev',
               ],
             },
-            { sourceTag: 'scope:gateway', notDependOnLibsWithTags: ['type:data', 'type:providers', 'type:dev'] },
+            {
+              sourceTag: 'scope:gateway',
+              notDependOnLibsWithTags: ['type:data', 'type:providers', 'type:dev'],
+            },
             { sourceTag: 'scope:cache', notDependOnLibsWithTags: ['type:providers', 'type:dev'] },
             { sourceTag: 'scope:memory', notDependOnLibsWithTags: ['type:providers', 'type:dev'] },
             { sourceTag: 'scope:metrics', notDependOnLibsWithTags: ['type:providers', 'type:dev'] },
@@ -61,15 +70,33 @@ export default tseslint.config(
             { sourceTag: 'type:dev', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
             {
               sourceTag: 'type:launcher',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra', 'type:data', 'type:dev'],
+              onlyDependOnLibsWithTags: [
+                'type:contracts',
+                'type:util',
+                'type:infra',
+                'type:data',
+                'type:dev',
+              ],
             },
             {
               sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra', 'type:testing', 'type:dev'],
+              onlyDependOnLibsWithTags: [
+                'type:contracts',
+                'type:util',
+                'type:infra',
+                'type:testing',
+                'type:dev',
+              ],
             },
             {
               sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra', 'type:testing', 'type:dev'],
+              onlyDependOnLibsWithTags: [
+                'type:contracts',
+                'type:util',
+                'type:infra',
+                'type:testing',
+                'type:dev',
+              ],
             },
             {
               sourceTag: 'type:e2e',

@@ -22,7 +22,12 @@ export interface Load {
 export async function measureSerial(load: Load, durationMs: number): Promise<Measurement> {
   const pool = new Pool(load.url, { connections: 1 });
   const once = async (): Promise<boolean> => {
-    const { statusCode, body } = await pool.request({ method: 'POST', path: load.path, headers: load.headers, body: load.body });
+    const { statusCode, body } = await pool.request({
+      method: 'POST',
+      path: load.path,
+      headers: load.headers,
+      body: load.body,
+    });
     await body.dump({ limit: Infinity });
     return statusCode === 200;
   };
@@ -45,7 +50,11 @@ export async function measureSerial(load: Load, durationMs: number): Promise<Mea
 }
 
 /** Throughput under concurrency, with autocannon (a warm-up second first). */
-export async function measureConcurrent(load: Load, connections: number, durationS: number): Promise<Measurement> {
+export async function measureConcurrent(
+  load: Load,
+  connections: number,
+  durationS: number,
+): Promise<Measurement> {
   const options = {
     url: `${load.url}${load.path}`,
     method: 'POST' as const,

@@ -10,7 +10,7 @@ const upstream = new Pool(process.env.UPSTREAM_URL ?? 'http://127.0.0.1:4010', {
 const server = createServer((req, res) => {
   upstream
     .request({
-      method: (req.method ?? 'GET') as 'GET' | 'POST',
+      method: req.method ?? 'GET',
       path: req.url ?? '/',
       headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
       body: req,
@@ -26,6 +26,8 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.env.PROXY_PORT ?? 0), '127.0.0.1', () => {
   const address = server.address();
-  process.stdout.write(`minimal-proxy listening on ${typeof address === 'object' && address ? address.port : ''}\n`);
+  process.stdout.write(
+    `minimal-proxy listening on ${typeof address === 'object' && address ? address.port : ''}\n`,
+  );
 });
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

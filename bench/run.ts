@@ -9,7 +9,14 @@
  */
 import { sha256Hex } from '@aigw/config';
 import type { RunningDeployment } from '@aigw/testing';
-import { NodeProcess, freePort, repoRoot, startDistributedDeployment, startEmbeddedDeployment, waitUntil } from '@aigw/testing';
+import {
+  NodeProcess,
+  freePort,
+  repoRoot,
+  startDistributedDeployment,
+  startEmbeddedDeployment,
+  waitUntil,
+} from '@aigw/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +25,10 @@ import { measureConcurrent, measureSerial } from './measure';
 
 const KEY = 'sk-bench-key-000000000000000000';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const CHAT = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, how are you?' }] });
+const CHAT = JSON.stringify({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'Hello, how are you?' }],
+});
 const STREAM = JSON.stringify({
   model: 'gpt-4o-mini',
   messages: [{ role: 'user', content: 'Hello, how are you?' }],
@@ -54,7 +64,12 @@ applications:
   return path;
 }
 
-async function startProcess(name: string, script: string, env: Record<string, string>, url: string): Promise<NodeProcess> {
+async function startProcess(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  url: string,
+): Promise<NodeProcess> {
   const proc = new NodeProcess(name, script, { ...process.env, ...env }, repoRoot());
   await waitUntil(async () => (await fetch(url)).status < 500, 20_000, [proc]);
   return proc;
@@ -96,7 +111,12 @@ async function main(): Promise<void> {
   try {
     const mockPort = await freePort();
     const mockUrl = `http://127.0.0.1:${mockPort}`;
-    const mock = await startProcess('mock-llm', join(root, 'dist/apps/mock-llm/src/main.js'), { MOCK_LLM_PORT: String(mockPort) }, `${mockUrl}/v1/models`);
+    const mock = await startProcess(
+      'mock-llm',
+      join(root, 'dist/apps/mock-llm/src/main.js'),
+      { MOCK_LLM_PORT: String(mockPort) },
+      `${mockUrl}/v1/models`,
+    );
     stops.push(() => mock.stop());
 
     const proxyPort = await freePort();
@@ -124,7 +144,9 @@ async function main(): Promise<void> {
         await deployment.stop();
       }
     }
-    process.stdout.write(`\n${report(rows)}\n\n(node ${process.version}, ${SECONDS}s per concurrent load, same machine for every target)\n`);
+    process.stdout.write(
+      `\n${report(rows)}\n\n(node ${process.version}, ${SECONDS}s per concurrent load, same machine for every target)\n`,
+    );
   } finally {
     for (const stop of stops.reverse()) await stop();
   }

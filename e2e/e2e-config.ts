@@ -17,7 +17,13 @@ export function writeE2eConfig(mockUrl: string): string {
   const ep = (id: string, priority: number, extra = '') =>
     `      - { id: ${id}, provider: openai-compatible, url: '${mockUrl}/e/${id}/v1', priority: ${priority}, timeoutMs: 3000${extra} }`;
   const chatApp = (id: string, endpoints: string[], models: string[] = []) =>
-    [`  - id: ${id}`, '    type: chat', `    models: [${models.join(', ')}]`, '    endpoints:', ...endpoints].join('\n');
+    [
+      `  - id: ${id}`,
+      '    type: chat',
+      `    models: [${models.join(', ')}]`,
+      '    endpoints:',
+      ...endpoints,
+    ].join('\n');
   const yaml = `
 server:
   bodyLimitBytes: ${BODY_LIMIT}

@@ -113,16 +113,22 @@ describe.each(modes)('the gateway, %s mode, driven by the official openai SDK', 
     expect(upstream?.path).toContain('/openai/deployments/dep-1/chat/completions');
     expect(upstream?.headers['api-key']).toBe(AZURE_UPSTREAM_KEY);
 
-    const ganrad = await post('/api/v1/dev/apirouter/lb/gpt-4o-mini', JSON.stringify({ messages: [{ role: 'user', content: 'ganrad' }] }));
-    expect(ganrad.status).toBe(200);
-    expect(((await ganrad.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content).toBe(
-      'Mock reply to: ganrad',
+    const ganrad = await post(
+      '/api/v1/dev/apirouter/lb/gpt-4o-mini',
+      JSON.stringify({ messages: [{ role: 'user', content: 'ganrad' }] }),
     );
+    expect(ganrad.status).toBe(200);
+    expect(
+      ((await ganrad.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message
+        .content,
+    ).toBe('Mock reply to: ganrad');
   });
 
   it('lists the models a key may use and 404s on others', async () => {
     const all = await client.models.list();
-    expect(all.data.map((m) => m.id)).toEqual(expect.arrayContaining(['gpt-4o-mini', 'chat-alias', 'text-embedding-3-small']));
+    expect(all.data.map((m) => m.id)).toEqual(
+      expect.arrayContaining(['gpt-4o-mini', 'chat-alias', 'text-embedding-3-small']),
+    );
     const limited = new OpenAI({ apiKey: LIMITED_KEY, baseURL: gateway.baseUrl, maxRetries: 0 });
     expect((await limited.models.list()).data.map((m) => m.id)).toEqual(['text-embedding-3-small']);
     expect((await client.models.retrieve('gpt-4o-mini')).id).toBe('gpt-4o-mini');
@@ -189,27 +195,86 @@ describe.each(modes)('the gateway, %s mode, driven by the official openai SDK', 
 
     it.each([
       ['malformed JSON', () => post('/v1/chat/completions', '{"model": '), 400, 'invalid_json', null],
-      ['a wrong type', () => post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: 'hi' })), 400, 'invalid_request', 'messages'],
-      ['missing messages', () => post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mini' })), 400, 'invalid_request', 'messages'],
-      ['an unknown model', () => post('/v1/chat/completions', JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })), 404, 'model_not_found', 'model'],
-      ['a body over the limit', () => post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x'.repeat(BODY_LIMIT) }] })), 413, 'payload_too_large', null],
-      ['no API key', () => post('/v1/chat/completions', chat, { authorization: '' }), 401, 'invalid_api_key', null],
-      ['an unknown API key', () => post('/v1/chat/completions', chat, { authorization: 'Bearer sk-wrong' }), 401, 'invalid_api_key', null],
-      ['a key not allowed on the application', () => post('/v1/chat/completions', chat, { authorization: `Bearer ${LIMITED_KEY}` }), 403, 'application_not_allowed', 'model'],
+      [
+        'a wrong type',
+        () => post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: 'hi' })),
+        400,
+        'invalid_request',
+        'messages',
+      ],
+      [
+        'missing messages',
+        () => post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mini' })),
+        400,
+        'invalid_request',
+        'messages',
+      ],
+      [
+        'an unknown model',
+        () =>
+          post(
+            '/v1/chat/completions',
+            JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }),
+          ),
+        404,
+        'model_not_found',
+        'model',
+      ],
+      [
+        'a body over the limit',
+        () =>
+          post(
+            '/v1/chat/completions',
+            JSON.stringify({
+              model: 'gpt-4o-mini',
+              messages: [{ role: 'user', content: 'x'.repeat(BODY_LIMIT) }],
+            }),
+          ),
+        413,
+        'payload_too_large',
+        null,
+      ],
+      [
+        'no API key',
+        () => post('/v1/chat/completions', chat, { authorization: '' }),
+        401,
+        'invalid_api_key',
+        null,
+      ],
+      [
+        'an unknown API key',
+        () => post('/v1/chat/completions', chat, { authorization: 'Bearer sk-wrong' }),
+        401,
+        'invalid_api_key',
+        null,
+      ],
+      [
+        'a key not allowed on the application',
+        () => post('/v1/chat/completions', chat, { authorization: `Bearer ${LIMITED_KEY}` }),
+        403,
+        'application_not_allowed',
+        'model',
+      ],
       ['an unknown route', () => post('/v1/nothing-here', chat), 404, 'route_not_found', null],
     ] as const)('%s', async (_case, send, status, code, param) => {
       const res = await send();
       expect(res.status).toBe(status);
       expect(res.headers.get('x-request-id')).toMatch(/.+/);
-      const body = (await res.json()) as { error: Record<string, unknown> };
-      expect(body.error).toEqual({ message: expect.any(String), type: expect.any(String), param, code });
+      const { error } = (await res.json()) as { error: Record<string, unknown> };
+      expect(Object.keys(error).sort()).toEqual(['code', 'message', 'param', 'type']);
+      expect([typeof error.message, typeof error.type, error.param, error.code]).toEqual([
+        'string',
+        'string',
+        param,
+        code,
+      ]);
     });
 
     it('names the bad key as a 401 to the SDK, which does not retry it', async () => {
       const bad = new OpenAI({ apiKey: 'sk-wrong', baseURL: gateway.baseUrl, maxRetries: 2 });
-      await expect(bad.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(
-        OpenAI.AuthenticationError,
-      );
+      await expect(
+        bad.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }),
+      ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
       expect(mock.control.requests()).toHaveLength(0);
     });
   });

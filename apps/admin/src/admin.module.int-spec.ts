@@ -12,6 +12,9 @@ import { ADMIN_DATA_SOURCE } from './admin-data-source';
 import { AdminModule } from './admin.module';
 import { ConfigVersionsMessagesController } from './config-versions/config-versions.messages.controller';
 
+// Each boot on the embedded Postgres starts PGlite, which compiles its WASM build: seconds.
+jest.setTimeout(60_000);
+
 const MACHINE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 const config: GatewayConfig = resolveConfig(

@@ -46,7 +46,8 @@ export interface EmbeddedGateway {
 /** Everything in one process: in-process bus, embedded Postgres (PGlite + pgvector), the mock provider. */
 export async function startEmbedded(processEnv: Env, logger?: LoggerService): Promise<EmbeddedGateway> {
   const env = parseEnv(EmbeddedEnvSchema, processEnv);
-  const log = logger ?? createLogger('embedded', { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? 'pretty' });
+  const log =
+    logger ?? createLogger('embedded', { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? 'pretty' });
   const dataDir = resolve(env.GATEWAY_DATA_DIR);
 
   let keyPath: string | null = null;
@@ -63,11 +64,17 @@ export async function startEmbedded(processEnv: Env, logger?: LoggerService): Pr
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
   try {
-    const needsMock = config.applications.some((a) => a.endpoints.some((e) => e.provider === 'mock' && !e.url));
+    const needsMock = config.applications.some((a) =>
+      a.endpoints.some((e) => e.provider === 'mock' && !e.url),
+    );
     const mock = needsMock ? await startMockLlm({ host: '127.0.0.1', port: 0 }) : null;
     if (mock) closers.push(() => mock.close());
 
-    const postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), host: '127.0.0.1', port: 0 });
+    const postgres = await startEmbeddedPostgres({
+      dataDir: join(dataDir, 'pg'),
+      host: '127.0.0.1',
+      port: 0,
+    });
     closers.push(() => postgres.close());
 
     const runtime: ServiceRuntime = {
@@ -95,8 +102,8 @@ export async function startEmbedded(processEnv: Env, logger?: LoggerService): Pr
       for (const s of services.reverse()) await s.close();
     });
 
-    const { startGateway } = await loadGateway();
-    const gateway = await startGateway(
+    const gatewayEntry = await loadGateway();
+    const gateway = await gatewayEntry.startGateway(
       runtime,
       { host: env.GATEWAY_HOST ?? config.server.host, port: env.GATEWAY_PORT ?? config.server.port },
       log,

@@ -22,13 +22,17 @@ export const EndpointSchema = z
     deployment: z.string().min(1).optional(),
     apiVersion: z.string().min(1).optional(),
     /** Name of the env variable holding the provider API key. */
-    apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name').optional(),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name')
+      .optional(),
     /** Lower is tried first; defaults to the endpoint's position in the list. */
     priority: z.number().int().min(0).optional(),
     timeoutMs: z.number().int().positive().max(3_600_000).default(120_000),
   })
   .superRefine((e, ctx) => {
-    if (e.provider !== 'mock' && !e.url) ctx.addIssue({ code: 'custom', path: ['url'], message: 'required for this provider' });
+    if (e.provider !== 'mock' && !e.url)
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'required for this provider' });
     if (e.provider === 'azure-openai' && !e.deployment)
       ctx.addIssue({ code: 'custom', path: ['deployment'], message: 'required for azure-openai' });
   });
@@ -51,9 +55,15 @@ export const ApiKeySchema = z
   .strictObject({
     id,
     /** Hex SHA-256 of the key (what `npm run keygen` prints), or... */
-    sha256: z.string().regex(/^[a-f0-9]{64}$/, '64 lowercase hex digits').optional(),
+    sha256: z
+      .string()
+      .regex(/^[a-f0-9]{64}$/, '64 lowercase hex digits')
+      .optional(),
     /** ...the name of an env variable holding the key, hashed at load. */
-    env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name').optional(),
+    env: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name')
+      .optional(),
     /** Application ids this key may use; `*` for all. */
     applications: z.array(z.string().min(1)).min(1).default(['*']),
   })

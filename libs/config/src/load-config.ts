@@ -69,20 +69,26 @@ export function resolveConfig(raw: unknown, env: Env, source = 'config'): Gatewa
   const appIds = new Set<string>();
   const modelOwner = new Map<string, string>();
   file.applications.forEach((app, i) => {
-    if (appIds.has(app.id)) problems.push(`${at('applications', i, 'id')}: duplicate application id "${app.id}"`);
+    if (appIds.has(app.id))
+      problems.push(`${at('applications', i, 'id')}: duplicate application id "${app.id}"`);
     appIds.add(app.id);
     for (const name of [app.id, ...app.models]) {
       const owner = modelOwner.get(name);
       if (owner !== undefined && owner !== app.id)
-        problems.push(`${at('applications', i, 'models')}: "${name}" is already served by application "${owner}"`);
+        problems.push(
+          `${at('applications', i, 'models')}: "${name}" is already served by application "${owner}"`,
+        );
       modelOwner.set(name, app.id);
     }
     const endpointIds = new Set<string>();
     app.endpoints.forEach((e, j) => {
-      if (endpointIds.has(e.id)) problems.push(`${at('applications', i, 'endpoints', j, 'id')}: duplicate endpoint id "${e.id}"`);
+      if (endpointIds.has(e.id))
+        problems.push(`${at('applications', i, 'endpoints', j, 'id')}: duplicate endpoint id "${e.id}"`);
       endpointIds.add(e.id);
       if (e.apiKeyEnv !== undefined && !env[e.apiKeyEnv])
-        problems.push(`${at('applications', i, 'endpoints', j, 'apiKeyEnv')}: environment variable ${e.apiKeyEnv} is not set`);
+        problems.push(
+          `${at('applications', i, 'endpoints', j, 'apiKeyEnv')}: environment variable ${e.apiKeyEnv} is not set`,
+        );
     });
   });
 
@@ -92,7 +98,8 @@ export function resolveConfig(raw: unknown, env: Env, source = 'config'): Gatewa
     if (keyIds.has(k.id)) problems.push(`${at('auth', 'keys', i, 'id')}: duplicate key id "${k.id}"`);
     keyIds.add(k.id);
     k.applications.forEach((a, j) => {
-      if (a !== '*' && !appIds.has(a)) problems.push(`${at('auth', 'keys', i, 'applications', j)}: unknown application "${a}"`);
+      if (a !== '*' && !appIds.has(a))
+        problems.push(`${at('auth', 'keys', i, 'applications', j)}: unknown application "${a}"`);
     });
     let hash = k.sha256;
     if (k.env !== undefined) {
@@ -101,10 +108,16 @@ export function resolveConfig(raw: unknown, env: Env, source = 'config'): Gatewa
       else hash = sha256Hex(value);
     }
     if (hash !== undefined)
-      keys.push({ id: k.id, sha256: hash, applications: k.applications.includes('*') ? null : new Set(k.applications) });
+      keys.push({
+        id: k.id,
+        sha256: hash,
+        applications: k.applications.includes('*') ? null : new Set(k.applications),
+      });
   });
   if (file.auth.required && file.auth.keys.length === 0)
-    problems.push('auth.keys: authentication is required but no key is configured (or set auth.required: false)');
+    problems.push(
+      'auth.keys: authentication is required but no key is configured (or set auth.required: false)',
+    );
 
   if (problems.length > 0) throw new ConfigError(source, problems);
 

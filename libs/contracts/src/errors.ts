@@ -67,7 +67,12 @@ export class GatewayError extends Error {
   }
 
   toWire(): WireError {
-    const wire: WireError = { code: this.code, message: this.message, status: this.status, param: this.param };
+    const wire: WireError = {
+      code: this.code,
+      message: this.message,
+      status: this.status,
+      param: this.param,
+    };
     return this.retryAfterMs === undefined ? wire : { ...wire, retryAfterMs: this.retryAfterMs };
   }
 

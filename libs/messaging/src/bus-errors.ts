@@ -13,7 +13,8 @@ export const NO_HANDLER_ERROR = new GatewayError(
 export function busErrorToGatewayError(error: unknown, subject: string): GatewayError {
   if (error instanceof GatewayError) return error;
   if (GatewayError.isWire(error)) return GatewayError.fromWire(error);
-  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : error;
+  const message =
+    typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : error;
   if (typeof message === 'string' && message.includes('no matching message handler'))
     return new GatewayError('service_unavailable', `No service answers ${subject}.`);
   return GatewayError.from(error);

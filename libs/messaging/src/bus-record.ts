@@ -12,7 +12,9 @@ export class BusRecord<T = unknown> {
 }
 
 export function splitRecord(value: unknown): { data: unknown; headers: HeaderRecord } {
-  return value instanceof BusRecord ? { data: value.data, headers: value.headers } : { data: value, headers: {} };
+  return value instanceof BusRecord
+    ? { data: value.data, headers: value.headers }
+    : { data: value, headers: {} };
 }
 
 /** Subject a client publishes to, to cancel the request whose replies go to `replyTo`. */

@@ -17,11 +17,20 @@ export function inProcessTransport(): BusTransport {
 /** The server strategy of a service; on NATS it joins the queue group named after the service. */
 export function createServerStrategy(service: string, transport: BusTransport): CustomTransportStrategy {
   if (transport.kind === 'in-process') return new InProcessServer(transport.broker);
-  return new BusNatsServer({ url: transport.url, namespace: transport.namespace, queue: service, name: service });
+  return new BusNatsServer({
+    url: transport.url,
+    namespace: transport.namespace,
+    queue: service,
+    name: service,
+  });
 }
 
 export function createClientProxy(clientName: string, transport: BusTransport): ClientProxy {
   if (transport.kind === 'in-process') return new InProcessClient(transport.broker);
   // ClientNats narrows the status type; it is a ClientProxy all the same.
-  return new BusNatsClient({ url: transport.url, namespace: transport.namespace, name: clientName }) as unknown as ClientProxy;
+  return new BusNatsClient({
+    url: transport.url,
+    namespace: transport.namespace,
+    name: clientName,
+  }) as unknown as ClientProxy;
 }

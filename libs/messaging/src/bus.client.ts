@@ -45,7 +45,8 @@ export class BusClient {
       catchError((error: unknown) => throwError(() => busErrorToGatewayError(error, subject))),
     );
     return new Promise<TReply>((resolve, reject) => {
-      if (options.signal?.aborted) return reject(new GatewayError('service_unavailable', 'The request was aborted.'));
+      if (options.signal?.aborted)
+        return reject(new GatewayError('service_unavailable', 'The request was aborted.'));
       let settled = false;
       const subscription = reply$.subscribe({
         next: (value) => {
@@ -54,7 +55,7 @@ export class BusClient {
         },
         error: (error: unknown) => {
           settled = true;
-          reject(error as Error);
+          reject(busErrorToGatewayError(error, subject));
         },
         complete: () => {
           if (!settled) reject(new GatewayError('internal_error', `Empty reply on ${subject}.`));

@@ -6,7 +6,13 @@ import type { ServiceDefinition } from './service-definition';
 import { startBusService } from './start-bus-service';
 
 /** The env of a bus service running as its own process (distributed mode). */
-export const StandaloneEnvSchema = z.object({ ...ConfigFileEnv, ...BusEnv, ...LogEnv, ...StoreEnv, ...MockEnv });
+export const StandaloneEnvSchema = z.object({
+  ...ConfigFileEnv,
+  ...BusEnv,
+  ...LogEnv,
+  ...StoreEnv,
+  ...MockEnv,
+});
 
 /**
  * Distributed mode: one service per process over NATS, in the queue group named after it, with
@@ -32,7 +38,9 @@ export async function runStandalone(definition: ServiceDefinition, processEnv: E
     configVersion: config.version,
     logger,
   });
-  logger.log(`${definition.service} listening on ${env.NATS_URL} (queue group "${definition.service}", config ${config.version})`);
+  logger.log(
+    `${definition.service} listening on ${env.NATS_URL} (queue group "${definition.service}", config ${config.version})`,
+  );
   const stop = () => {
     app.close().then(
       () => process.exit(0),

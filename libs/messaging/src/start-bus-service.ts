@@ -17,7 +17,10 @@ export interface BusServiceOptions {
 
 /** Boots one bus service: its module, the shared health handler and the RPC error filter, on a transport. */
 export async function startBusService(options: BusServiceOptions): Promise<INestMicroservice> {
-  @Module({ imports: [options.module], controllers: [healthControllerFor(options.service, options.configVersion)] })
+  @Module({
+    imports: [options.module],
+    controllers: [healthControllerFor(options.service, options.configVersion)],
+  })
   class ServiceRootModule {}
 
   const app = await NestFactory.createMicroservice(ServiceRootModule, {

@@ -35,7 +35,10 @@ class GatewayLogger extends ConsoleLogger {
 }
 
 /** Structured JSON logs in production; readable lines for a person running the embedded gateway. */
-export function createLogger(service: string, options: { level: string; format: 'json' | 'pretty' }): LoggerService {
+export function createLogger(
+  service: string,
+  options: { level: string; format: 'json' | 'pretty' },
+): LoggerService {
   return new GatewayLogger(service, options.level === 'debug', {
     json: options.format === 'json',
     colors: options.format === 'pretty' && process.stdout.isTTY,

@@ -15,7 +15,9 @@ export function injectTraceHeaders(headers: HeaderRecord): HeaderRecord {
 }
 
 /** The trace context carried by incoming headers (HTTP or bus), as a Context to run work in. */
-export function extractTraceContext(headers: Readonly<Record<string, string | string[] | undefined>>): Context {
+export function extractTraceContext(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): Context {
   return propagation.extract(ROOT_CONTEXT, headers, recordGetter);
 }
 

@@ -22,7 +22,10 @@ export const ChatMessageSchema = z.discriminatedUnion('role', [
 const StreamOptions = z.looseObject({ include_usage: z.boolean().optional() }).nullable().optional();
 const Temperature = z.number().min(0).max(2).nullable().optional();
 const MaxTokens = z.number().int().positive().nullable().optional();
-const Stop = z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional();
+const Stop = z
+  .union([z.string(), z.array(z.string()).max(4)])
+  .nullable()
+  .optional();
 
 export const ChatCompletionRequestSchema = z.looseObject({
   model: z.string().min(1),

@@ -41,7 +41,12 @@ export async function startEmbeddedDeployment(options: DeploymentOptions): Promi
   const proc = new NodeProcess(
     'embedded',
     appEntry('embedded'),
-    baseEnv({ ...options.env, GATEWAY_CONFIG: options.configPath, GATEWAY_PORT: String(port), GATEWAY_DATA_DIR: dataDir }),
+    baseEnv({
+      ...options.env,
+      GATEWAY_CONFIG: options.configPath,
+      GATEWAY_PORT: String(port),
+      GATEWAY_DATA_DIR: dataDir,
+    }),
     repoRoot(),
   );
   const origin = `http://127.0.0.1:${port}`;
@@ -74,7 +79,8 @@ export async function startDistributedDeployment(options: DeploymentOptions): Pr
   const processes: NodeProcess[] = [];
   for (const service of [...BUS_SERVICES, 'gateway'] as const) {
     const count = options.replicas?.[service] ?? 1;
-    for (let i = 0; i < count; i++) processes.push(new NodeProcess(`${service}-${i}`, appEntry(service), env, repoRoot()));
+    for (let i = 0; i < count; i++)
+      processes.push(new NodeProcess(`${service}-${i}`, appEntry(service), env, repoRoot()));
   }
   const origin = `http://127.0.0.1:${port}`;
   const stop = async () => {

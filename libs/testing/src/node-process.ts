@@ -26,7 +26,7 @@ export class NodeProcess {
     env: Record<string, string | undefined>,
     cwd: string,
   ) {
-    this.child = spawn(process.execPath, [script], { env: env as NodeJS.ProcessEnv, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [script], { env: env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer) => {
       this.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
       if (this.output.length > 500) this.output.splice(0, this.output.length - 500);

@@ -26,9 +26,13 @@ export class ApplicationDirectory {
   resolve(name: string, param: string | null = 'model'): ResolvedApplication {
     const app = this.byName.get(name);
     if (!app) {
-      throw new GatewayError('model_not_found', `The model "${name}" does not exist or you do not have access to it.`, {
-        param,
-      });
+      throw new GatewayError(
+        'model_not_found',
+        `The model "${name}" does not exist or you do not have access to it.`,
+        {
+          param,
+        },
+      );
     }
     return app;
   }

@@ -43,9 +43,13 @@ export class ApiKeyAuthenticator {
 
   authorize(consumer: Consumer, applicationId: string): void {
     if (consumer.applications !== null && !consumer.applications.has(applicationId)) {
-      throw new GatewayError('application_not_allowed', `This API key may not use the model "${applicationId}".`, {
-        param: 'model',
-      });
+      throw new GatewayError(
+        'application_not_allowed',
+        `This API key may not use the model "${applicationId}".`,
+        {
+          param: 'model',
+        },
+      );
     }
   }
 

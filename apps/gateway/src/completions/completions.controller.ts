@@ -28,26 +28,50 @@ export class CompletionsController {
   /** Azure OpenAI clients: `/openai/deployments/{deployment}/chat/completions?api-version=…`, `api-key` header. */
   @HttpCode(200)
   @Post('openai/deployments/:deployment/chat/completions')
-  azureChat(@Param('deployment') deployment: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  azureChat(
+    @Param('deployment') deployment: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.dispatch.execute(req, reply, { kind: 'path', application: deployment, operation: 'chat' });
   }
 
   @HttpCode(200)
   @Post('openai/deployments/:deployment/completions')
-  azureCompletions(@Param('deployment') deployment: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.dispatch.execute(req, reply, { kind: 'path', application: deployment, operation: 'completions' });
+  azureCompletions(
+    @Param('deployment') deployment: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.dispatch.execute(req, reply, {
+      kind: 'path',
+      application: deployment,
+      operation: 'completions',
+    });
   }
 
   @HttpCode(200)
   @Post('openai/deployments/:deployment/embeddings')
-  azureEmbeddings(@Param('deployment') deployment: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.dispatch.execute(req, reply, { kind: 'path', application: deployment, operation: 'embeddings' });
+  azureEmbeddings(
+    @Param('deployment') deployment: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.dispatch.execute(req, reply, {
+      kind: 'path',
+      application: deployment,
+      operation: 'embeddings',
+    });
   }
 
   /** The ganrad openai-api-router route: the application (and so the operation) is in the path. */
   @HttpCode(200)
   @Post('api/v1/:env/apirouter/lb/:appId')
-  ganrad(@Param('appId') appId: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  ganrad(
+    @Param('appId') appId: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     return this.dispatch.execute(req, reply, { kind: 'path', application: appId, operation: null });
   }
 }

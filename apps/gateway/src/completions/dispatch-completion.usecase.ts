@@ -17,7 +17,9 @@ const SUBJECTS: Record<Operation, { unary: string; stream: string | null }> = {
 };
 
 /** How the request named its application: by the `model` field, or in the path (Azure, ganrad). */
-export type Target = { kind: 'model'; operation: Operation } | { kind: 'path'; application: string; operation: Operation | null };
+export type Target =
+  | { kind: 'model'; operation: Operation }
+  | { kind: 'path'; application: string; operation: Operation | null };
 
 /**
  * The gateway's one use case: authenticate, validate, find the application, authorise, then one
@@ -44,12 +46,16 @@ export class DispatchCompletion {
       body,
     };
     const subjects = SUBJECTS[operation];
-    if (body.stream === true && subjects.stream) return this.relayStream(subjects.stream, routeRequest, request, reply);
+    if (body.stream === true && subjects.stream)
+      return this.relayStream(subjects.stream, routeRequest, request, reply);
 
     const result = await this.bus.request<RouteResult>(subjects.unary, routeRequest, {
       timeoutMs: this.config.server.requestTimeoutMs,
     });
-    void reply.header('x-aigw-endpoint', result.endpointId).header('x-aigw-config-version', this.config.version).send(result.body);
+    void reply
+      .header('x-aigw-endpoint', result.endpointId)
+      .header('x-aigw-config-version', this.config.version)
+      .send(result.body);
   }
 
   private admit(
@@ -79,7 +85,12 @@ export class DispatchCompletion {
    * before that — every endpoint busy, say — is still a proper status code. A client that goes away
    * unsubscribes, which cancels the router's upstream call.
    */
-  private relayStream(subject: string, routeRequest: RouteRequest, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  private relayStream(
+    subject: string,
+    routeRequest: RouteRequest,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
     void reply.hijack();
     const sse = new SseWriter(reply.raw);
     let started = false;
@@ -110,7 +121,12 @@ export class DispatchCompletion {
           },
           complete: () => {
             if (started) sse.done();
-            else writeRawError(reply, request, new GatewayError('upstream_error', 'The upstream stream ended before it started.'));
+            else
+              writeRawError(
+                reply,
+                request,
+                new GatewayError('upstream_error', 'The upstream stream ended before it started.'),
+              );
             resolve();
           },
         });

@@ -34,7 +34,11 @@ export class HealthController {
     const probes = await Promise.all(
       BUS_SERVICES.map(async (service) => {
         try {
-          return await this.bus.request<HealthReply>(HEALTH_SUBJECTS[service], {}, { timeoutMs: PROBE_TIMEOUT_MS });
+          return await this.bus.request<HealthReply>(
+            HEALTH_SUBJECTS[service],
+            {},
+            { timeoutMs: PROBE_TIMEOUT_MS },
+          );
         } catch (error) {
           return { service, status: 'unavailable', reason: (error as Error).message };
         }

@@ -44,15 +44,19 @@ export async function createHttpApp(
   const fastify = app.getHttpAdapter().getInstance();
   fastify.server.headersTimeout = 15_000;
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit: config.server.bodyLimitBytes }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(new SyntaxError('invalid JSON'), undefined);
-    }
-  });
+  fastify.addContentTypeParser(
+    '*',
+    { parseAs: 'string', bodyLimit: config.server.bodyLimitBytes },
+    (_req, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text));
+      } catch {
+        done(new SyntaxError('invalid JSON'), undefined);
+      }
+    },
+  );
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

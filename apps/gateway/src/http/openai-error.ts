@@ -38,7 +38,8 @@ export function fromHttpError(error: unknown): GatewayError {
   if (code === 'payload_too_large')
     return new GatewayError('payload_too_large', 'The request body is larger than this gateway accepts.');
   if (code) return new GatewayError(code, e.message ?? 'Invalid request.');
-  if (e instanceof SyntaxError) return new GatewayError('invalid_json', 'The request body is not valid JSON.');
+  if (e instanceof SyntaxError)
+    return new GatewayError('invalid_json', 'The request body is not valid JSON.');
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)
     return new GatewayError('invalid_request', e.message ?? 'Invalid request.', { status: e.statusCode });
   return GatewayError.from(error);
@@ -49,7 +50,8 @@ export function validationError(error: z.ZodError): GatewayError {
   const issue = error.issues[0];
   if (!issue) return new GatewayError('invalid_request', 'Invalid request body.');
   const param = issue.path.reduce<string>(
-    (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
+    (acc, part) =>
+      typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part),
     '',
   );
   const missing = issue.code === 'invalid_type' && issue.input === undefined;

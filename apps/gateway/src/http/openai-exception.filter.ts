@@ -20,14 +20,20 @@ function toGatewayError(exception: unknown, logger: Logger): GatewayError {
   if (exception instanceof GatewayError) return exception;
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    if (status === 404) return new GatewayError('route_not_found', 'Unknown route. See GET /v1/models for what this gateway serves.');
+    if (status === 404)
+      return new GatewayError(
+        'route_not_found',
+        'Unknown route. See GET /v1/models for what this gateway serves.',
+      );
     if (status === 405) return new GatewayError('method_not_allowed', 'Method not allowed on this route.');
     if (status === 413) return fromHttpError({ code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
     if (status < 500) return new GatewayError('invalid_request', exception.message, { status });
   }
   const mapped = fromHttpError(exception);
   if (mapped.code === 'internal_error') {
-    logger.error(`unexpected error: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
+    logger.error(
+      `unexpected error: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+    );
   }
   return mapped;
 }

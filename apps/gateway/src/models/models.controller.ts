@@ -29,9 +29,13 @@ export class ModelsController {
     const consumer = this.auth.authenticate(req.headers);
     const app = this.directory.resolve(id);
     if (!this.auth.mayUse(consumer, app.id)) {
-      throw new GatewayError('model_not_found', `The model "${id}" does not exist or you do not have access to it.`, {
-        param: 'model',
-      });
+      throw new GatewayError(
+        'model_not_found',
+        `The model "${id}" does not exist or you do not have access to it.`,
+        {
+          param: 'model',
+        },
+      );
     }
     return model(id);
   }

@@ -5,6 +5,9 @@ import { EndpointFailover } from '../routing/endpoint-failover.service';
 import { RouteTable } from '../routing/route-table.service';
 import type { RouteTarget } from '../routing/route-target';
 
+/** Non-stream requests are not cancelled (yet): one shared signal satisfies the adapter contract. */
+const NOT_CANCELLED = new AbortController().signal;
+
 /** The non-streaming use case: one answer from the first endpoint that gives one. */
 @Injectable()
 export class RouteService {
@@ -15,8 +18,7 @@ export class RouteService {
 
   async route(operation: ProviderOperation, request: RouteRequest): Promise<RouteResult> {
     const targets = this.table.targets(request.applicationId, operation);
-    // Non-stream requests are not cancelled yet: the signal only satisfies the adapter contract.
-    const signal = new AbortController().signal;
+    const signal = NOT_CANCELLED;
     const call = (target: RouteTarget): Promise<ProviderResponse> => {
       const { adapter } = target;
       if (operation === 'chat') return adapter.chat(request.body, signal);

@@ -18,17 +18,25 @@ export interface InProcessEndpoint {
  */
 export class InProcessBroker {
   private readonly endpoints = new Set<InProcessEndpoint>();
+  /** subject → the endpoint that answers it; cleared whenever a server joins or leaves. */
+  private readonly routes = new Map<string, InProcessEndpoint | null>();
 
   register(endpoint: InProcessEndpoint): () => void {
     this.endpoints.add(endpoint);
-    return () => this.endpoints.delete(endpoint);
+    this.routes.clear();
+    return () => {
+      this.endpoints.delete(endpoint);
+      this.routes.clear();
+    };
   }
 
   request(subject: string, data: unknown, headers: HeaderRecord): Observable<unknown> {
-    for (const endpoint of this.endpoints) {
-      if (endpoint.handlesRequest(subject)) return endpoint.request(subject, data, headers);
+    let endpoint = this.routes.get(subject);
+    if (endpoint === undefined) {
+      endpoint = [...this.endpoints].find((e) => e.handlesRequest(subject)) ?? null;
+      this.routes.set(subject, endpoint);
     }
-    return throwError(() => NO_HANDLER_ERROR);
+    return endpoint ? endpoint.request(subject, data, headers) : throwError(() => NO_HANDLER_ERROR);
   }
 
   async emit(subject: string, data: unknown, headers: HeaderRecord): Promise<void> {

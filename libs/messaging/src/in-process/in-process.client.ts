@@ -1,4 +1,4 @@
-import type { ReadPacket, WritePacket } from '@nestjs/microservices';
+import type { MsPattern, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { ClientProxy } from '@nestjs/microservices';
 import { splitRecord } from '../bus-record';
 import type { InProcessBroker } from './in-process.broker';
@@ -21,16 +21,18 @@ export class InProcessClient extends ClientProxy {
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     const { data, headers } = splitRecord(packet.data);
-    const subscription = this.broker.request(this.normalizePattern(packet.pattern), data, headers).subscribe({
-      next: (response) => callback({ response }),
-      error: (err: unknown) => callback({ err, isDisposed: true }),
-      complete: () => callback({ isDisposed: true }),
-    });
+    const subscription = this.broker
+      .request(this.normalizePattern(packet.pattern as MsPattern), data, headers)
+      .subscribe({
+        next: (response) => callback({ response }),
+        error: (err: unknown) => callback({ err, isDisposed: true }),
+        complete: () => callback({ isDisposed: true }),
+      });
     return () => subscription.unsubscribe();
   }
 
   protected dispatchEvent<T = void>(packet: ReadPacket): Promise<T> {
     const { data, headers } = splitRecord(packet.data);
-    return this.broker.emit(this.normalizePattern(packet.pattern), data, headers) as Promise<T>;
+    return this.broker.emit(this.normalizePattern(packet.pattern as MsPattern), data, headers) as Promise<T>;
   }
 }

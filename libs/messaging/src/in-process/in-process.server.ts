@@ -1,4 +1,5 @@
 import type { CustomTransportStrategy } from '@nestjs/microservices';
+import type { MessageHandler } from '@nestjs/microservices';
 import { BaseRpcContext, Server } from '@nestjs/microservices';
 import type { HeaderRecord } from '@aigw/observability';
 import { withTraceContext } from '@aigw/observability';
@@ -45,6 +46,14 @@ export class InProcessServer extends Server implements CustomTransportStrategy, 
     return this.broker as T;
   }
 
+  /**
+   * Subjects are plain strings, so the handler map is read directly: Nest's `getHandlerByPattern` first
+   * tries `JSON.parse` on the subject, which throws (and builds a stack trace) for every message.
+   */
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    return this.messageHandlers.get(pattern) ?? super.getHandlerByPattern(pattern);
+  }
+
   handlesRequest(subject: string): boolean {
     const handler = this.getHandlerByPattern(subject);
     return handler !== null && !handler.isEventHandler;
@@ -76,6 +85,8 @@ export class InProcessServer extends Server implements CustomTransportStrategy, 
   async event(subject: string, data: unknown, headers: HeaderRecord): Promise<void> {
     const handler = this.getHandlerByPattern(subject);
     if (!handler?.isEventHandler) return;
-    await withTraceContext(headers, () => this.handleEvent(subject, { pattern: subject, data }, new InProcessContext([subject, headers])));
+    await withTraceContext(headers, () =>
+      this.handleEvent(subject, { pattern: subject, data }, new InProcessContext([subject, headers])),
+    );
   }
 }

@@ -1,7 +1,7 @@
-import type { ReadPacket, WritePacket } from '@nestjs/microservices';
+import type { MsPattern, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { ClientNats, NatsRecordBuilder } from '@nestjs/microservices';
 import { GatewayError } from '@aigw/contracts';
-import type { Msg, NatsError } from 'nats';
+import type { Msg, NatsConnection, NatsError } from 'nats';
 import { createInbox } from 'nats';
 import { cancelSubject, namespaced, splitRecord } from '../bus-record';
 import { toNatsHeaders } from './nats-headers';
@@ -23,14 +23,19 @@ export class BusNatsClient extends ClientNats {
   }
 
   protected override publish(partialPacket: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    const nc = this.natsClient;
+    const nc = this.natsClient as NatsConnection | null;
     if (!nc) {
-      callback({ err: new GatewayError('service_unavailable', 'The message bus is not connected.').toWire() });
+      callback({
+        err: new GatewayError('service_unavailable', 'The message bus is not connected.').toWire(),
+      });
       return () => undefined;
     }
     try {
       const packet = this.assignPacketId(partialPacket);
-      const subject = namespaced(this.busOptions.namespace, this.normalizePattern(packet.pattern));
+      const subject = namespaced(
+        this.busOptions.namespace,
+        this.normalizePattern(packet.pattern as MsPattern),
+      );
       const { data, headers } = splitRecord(packet.data);
       const record = new NatsRecordBuilder(data).setHeaders(toNatsHeaders(headers)).build();
       const serialized = this.serializer.serialize({ ...packet, data: record }) as {
@@ -43,7 +48,10 @@ export class BusNatsClient extends ClientNats {
         if (result.isDisposed || result.err) finished = true;
         callback(result);
       };
-      const handler = this.createSubscriptionHandler(packet, onPacket);
+      const handler = this.createSubscriptionHandler(packet, onPacket) as (
+        error: unknown,
+        msg: Msg,
+      ) => Promise<unknown>;
       const subscription = nc.subscribe(inbox, {
         callback: (error: NatsError | null, msg: Msg) => {
           if (!error && msg.data.length === 0 && msg.headers?.code === 503) {
@@ -69,9 +77,10 @@ export class BusNatsClient extends ClientNats {
   }
 
   protected override dispatchEvent<T = void>(packet: ReadPacket): Promise<T> {
-    const nc = this.natsClient;
-    if (!nc) return Promise.reject(new GatewayError('service_unavailable', 'The message bus is not connected.'));
-    const subject = namespaced(this.busOptions.namespace, this.normalizePattern(packet.pattern));
+    const nc = this.natsClient as NatsConnection | null;
+    if (!nc)
+      return Promise.reject(new GatewayError('service_unavailable', 'The message bus is not connected.'));
+    const subject = namespaced(this.busOptions.namespace, this.normalizePattern(packet.pattern as MsPattern));
     const { data, headers } = splitRecord(packet.data);
     const record = new NatsRecordBuilder(data).setHeaders(toNatsHeaders(headers)).build();
     const serialized = this.serializer.serialize({ ...packet, data: record }) as {

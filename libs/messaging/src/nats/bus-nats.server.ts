@@ -1,4 +1,4 @@
-import type { NatsOptions } from '@nestjs/microservices';
+import type { MessageHandler, NatsOptions } from '@nestjs/microservices';
 import { NatsContext, ServerNats } from '@nestjs/microservices';
 import { withTraceContext } from '@aigw/observability';
 import type { Msg, NatsConnection, Subscription as NatsSubscription } from 'nats';
@@ -43,11 +43,19 @@ export class BusNatsServer extends ServerNats {
       client.subscribe(namespaced(this.busOptions.namespace, channel), {
         queue,
         callback: (error, msg) => {
-          if (error) return this.logger.error(error);
+          if (error) {
+            this.logger.error(error);
+            return;
+          }
           void this.handleMessage(channel, msg);
         },
       });
     }
+  }
+
+  /** Plain-string subjects: read the map directly (Nest's lookup throws a SyntaxError per message). */
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    return this.messageHandlers.get(pattern) ?? super.getHandlerByPattern(pattern);
   }
 
   override async handleMessage(channel: string, natsMsg: Msg): Promise<unknown> {

@@ -6,7 +6,7 @@ export function toNatsHeaders(record: HeaderRecord): MsgHdrs | undefined {
   const keys = Object.keys(record);
   if (keys.length === 0) return undefined;
   const h = natsHeaders();
-  for (const key of keys) h.set(key, record[key] as string);
+  for (const key of keys) h.set(key, record[key]);
   return h;
 }
 

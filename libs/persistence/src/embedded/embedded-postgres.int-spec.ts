@@ -10,6 +10,9 @@ import type { EmbeddedPostgres } from './embedded-postgres';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { BackendTracker } from './wire-protocol';
 
+// PGlite compiles its WASM build on every start: seconds, more on a busy machine.
+jest.setTimeout(60_000);
+
 class CreateItems1795300000000 implements MigrationInterface {
   name = 'CreateItems1795300000000';
   async up(runner: QueryRunner): Promise<void> {
@@ -264,19 +267,22 @@ describe('startEmbeddedPostgres, with a data directory', () => {
 
   it('keeps data across close and reopen', async () => {
     const first = await startEmbeddedPostgres({ dataDir: dir });
-    const ds = await dataSource(first.url, 'persisted', [CreateItems1795300000000]).initialize();
-    await ds.query(`INSERT INTO items (id, embedding) VALUES (7, '[0,0,1]')`);
-    await ds.destroy();
-    await first.close();
+    try {
+      const ds = await dataSource(first.url, 'persisted', [CreateItems1795300000000]).initialize();
+      await ds.query(`INSERT INTO items (id, embedding) VALUES (7, '[0,0,1]')`);
+      await ds.destroy();
+    } finally {
+      await first.close();
+    }
 
     const second = await startEmbeddedPostgres({ dataDir: dir });
-    const reopened = await dataSource(second.url, 'persisted', [CreateItems1795300000000]).initialize();
     try {
+      const reopened = await dataSource(second.url, 'persisted', [CreateItems1795300000000]).initialize();
       expect(await reopened.query('SELECT id, embedding::text AS embedding FROM items')).toEqual([
         { id: 7, embedding: '[0,0,1]' },
       ]);
-    } finally {
       await reopened.destroy();
+    } finally {
       await second.close();
     }
   });

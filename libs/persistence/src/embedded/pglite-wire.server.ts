@@ -74,10 +74,6 @@ export class PgliteWireServer {
     return server.address() as AddressInfo;
   }
 
-  stats(): { connections: number; waiting: number } {
-    return { connections: this.#sessions.size, waiting: this.#lock.waiting };
-  }
-
   /** Stops accepting, disconnects every client and waits until PGlite is back to an idle session. */
   async close(): Promise<void> {
     this.#closing = true;

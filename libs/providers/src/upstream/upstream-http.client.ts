@@ -121,10 +121,14 @@ export class UpstreamHttpClient {
   }
 }
 
-/** The endpoint timeout plus the caller's signal, and which of them ended a call. */
+/**
+ * The endpoint timeout plus the caller's signal, and which of them ended a call. One controller, linked
+ * to the caller's signal by a listener: `AbortSignal.any` costs far more per request on Node 20.
+ */
 class Deadline {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
+  private readonly onCallerAbort = () => this.controller.abort(this.callerSignal.reason);
   private timedOut = false;
   readonly signal: AbortSignal;
 
@@ -132,7 +136,9 @@ class Deadline {
     private readonly timeoutMs: number,
     private readonly callerSignal: AbortSignal,
   ) {
-    this.signal = AbortSignal.any([callerSignal, this.controller.signal]);
+    this.signal = this.controller.signal;
+    if (callerSignal.aborted) this.controller.abort(callerSignal.reason);
+    else callerSignal.addEventListener('abort', this.onCallerAbort, { once: true });
     this.timer = setTimeout(() => {
       this.timedOut = true;
       this.controller.abort();
@@ -141,6 +147,7 @@ class Deadline {
 
   clear(): void {
     clearTimeout(this.timer);
+    this.callerSignal.removeEventListener('abort', this.onCallerAbort);
   }
 
   explain(error: unknown): unknown {
