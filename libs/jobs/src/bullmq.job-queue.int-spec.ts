@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { BullMqJobQueue } from './bullmq.job-queue';
 import { createJobQueue } from './create-job-queue';
-import { describeJobQueueBehaviour } from './job-queue.behaviour';
+import { describeJobQueueBehaviour } from './test/job-queue.behaviour';
 import { JobQueueUnavailableError } from './job-queue';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';

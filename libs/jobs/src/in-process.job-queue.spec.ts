@@ -1,6 +1,6 @@
 import { createJobQueue } from './create-job-queue';
 import { InProcessJobQueue } from './in-process.job-queue';
-import { describeJobQueueBehaviour, waitFor } from './job-queue.behaviour';
+import { describeJobQueueBehaviour, waitFor } from './test/job-queue.behaviour';
 import { JobQueueUnavailableError } from './job-queue';
 
 let sequence = 0;

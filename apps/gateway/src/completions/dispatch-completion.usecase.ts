@@ -67,7 +67,7 @@ export class DispatchCompletion {
     }
     if (target.kind === 'model') {
       const parsed = REQUEST_SCHEMAS[target.operation].safeParse(raw);
-      if (!parsed.success) throw validationError(parsed.error);
+      if (!parsed.success) throw validationError(parsed.error, raw);
       const app = this.directory.resolve(parsed.data.model);
       this.directory.checkOperation(app, target.operation);
       return { app, operation: target.operation, body: parsed.data };
@@ -76,7 +76,7 @@ export class DispatchCompletion {
     const operation = target.operation ?? this.directory.operationOf(app);
     this.directory.checkOperation(app, operation, null);
     const parsed = PATH_ROUTED_SCHEMAS[operation].safeParse(raw);
-    if (!parsed.success) throw validationError(parsed.error);
+    if (!parsed.success) throw validationError(parsed.error, raw);
     return { app, operation, body: { ...parsed.data, model: parsed.data.model ?? app.id } };
   }
 

@@ -46,7 +46,7 @@ export function fromHttpError(error: unknown): GatewayError {
 }
 
 /** A zod failure as OpenAI words it: the first problem, naming the parameter. */
-export function validationError(error: z.ZodError): GatewayError {
+export function validationError(error: z.ZodError, input: unknown): GatewayError {
   const issue = error.issues[0];
   if (!issue) return new GatewayError('invalid_request', 'Invalid request body.');
   const param = issue.path.reduce<string>(
@@ -54,11 +54,20 @@ export function validationError(error: z.ZodError): GatewayError {
       typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part),
     '',
   );
-  const missing = issue.code === 'invalid_type' && issue.input === undefined;
+  const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
   const message = !param
     ? `Invalid request body: ${issue.message}.`
     : missing
       ? `Missing required parameter: '${param}'.`
       : `Invalid value for '${param}': ${issue.message}.`;
   return new GatewayError('invalid_request', message, { param: param || null });
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }

@@ -3,7 +3,7 @@
  * `InProcessJobQueue`, the integration spec on `BullMqJobQueue` against the machine's Redis.
  * (Not a spec file itself: it only defines tests for the specs that import it.)
  */
-import type { Job, JobQueue } from './job-queue';
+import type { Job, JobQueue } from '../job-queue';
 
 export interface QueueFactory {
   /** A new queue with a name no other test uses. */
