@@ -1,4 +1,5 @@
 import { sha256Hex } from '@aigw/config';
+import type { GatewayError } from '@aigw/contracts';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 
 const KEY = 'sk-team-a-0123456789';
@@ -11,6 +12,15 @@ const auth = new ApiKeyAuthenticator({
     ],
   },
 });
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
 
 describe('ApiKeyAuthenticator', () => {
   it.each([
@@ -27,21 +37,16 @@ describe('ApiKeyAuthenticator', () => {
     ['another scheme', { authorization: `Basic ${KEY}` }, 'Missing API key'],
     ['a wrong key', { authorization: 'Bearer sk-nope' }, 'Incorrect API key'],
   ])('rejects %s with 401', (_case, headers, message) => {
-    expect(() => auth.authenticate(headers)).toThrow(
-      expect.objectContaining({
-        status: 401,
-        code: 'invalid_api_key',
-        message: expect.stringContaining(message),
-      }),
-    );
+    const error = thrown(() => auth.authenticate(headers)) as GatewayError;
+    expect([error.status, error.code]).toEqual([401, 'invalid_api_key']);
+    expect(error.message).toContain(message);
   });
 
   it('limits a key to its applications with 403', () => {
     const consumer = auth.authenticate({ authorization: `Bearer ${KEY}` });
     expect(() => auth.authorize(consumer, 'chat')).not.toThrow();
-    expect(() => auth.authorize(consumer, 'embeddings')).toThrow(
-      expect.objectContaining({ status: 403, code: 'application_not_allowed' }),
-    );
+    const error = thrown(() => auth.authorize(consumer, 'embeddings')) as GatewayError;
+    expect([error.status, error.code]).toEqual([403, 'application_not_allowed']);
     expect(auth.mayUse(auth.authenticate({ 'api-key': 'sk-ops-key-0000000' }), 'anything')).toBe(true);
   });
 
