@@ -97,6 +97,12 @@ applications:
     ]);
   });
 
+  it('skips the keys for services that do not authenticate', () => {
+    const config = parseConfigText(VALID, { OPENAI_API_KEY: 'sk-provider' }, 'router', { keys: false });
+    expect(config.auth.keys.map((k) => k.id)).toEqual(['ops']);
+    expect(config.version).toBe(parseConfigText(VALID, ENV).version);
+  });
+
   it.each([
     ['a YAML syntax error', 'applications: [', /YAML syntax/],
     ['an unknown field', 'applications: []\nsurprise: 1', /Unrecognized key/i],

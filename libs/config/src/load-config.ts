@@ -37,18 +37,31 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
+export interface LoadOptions {
+  /**
+   * Resolve the API keys (their env variables must be set). Only the gateway authenticates; the other
+   * services skip this, so they never need the keys in their environment.
+   */
+  readonly keys?: boolean;
+}
+
 /** Reads and validates a YAML config file. Throws ConfigError listing every problem. */
-export function loadConfigFile(path: string, env: Env): GatewayConfig {
+export function loadConfigFile(path: string, env: Env, options: LoadOptions = {}): GatewayConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigError(path, [`cannot read the file: ${(error as Error).message}`]);
   }
-  return parseConfigText(text, env, path);
+  return parseConfigText(text, env, path, options);
 }
 
-export function parseConfigText(text: string, env: Env, source = 'config'): GatewayConfig {
+export function parseConfigText(
+  text: string,
+  env: Env,
+  source = 'config',
+  options: LoadOptions = {},
+): GatewayConfig {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
@@ -56,10 +69,16 @@ export function parseConfigText(text: string, env: Env, source = 'config'): Gate
       doc.errors.map((e) => `YAML syntax: ${e.message.split('\n')[0]}`),
     );
   }
-  return resolveConfig(doc.toJS() as unknown, env, source);
+  return resolveConfig(doc.toJS() as unknown, env, source, options);
 }
 
-export function resolveConfig(raw: unknown, env: Env, source = 'config'): GatewayConfig {
+export function resolveConfig(
+  raw: unknown,
+  env: Env,
+  source = 'config',
+  options: LoadOptions = {},
+): GatewayConfig {
+  const withKeys = options.keys ?? true;
   const parsed = GatewayConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(source, zodProblems(parsed.error));
   const file = parsed.data;
@@ -102,7 +121,7 @@ export function resolveConfig(raw: unknown, env: Env, source = 'config'): Gatewa
         problems.push(`${at('auth', 'keys', i, 'applications', j)}: unknown application "${a}"`);
     });
     let hash = k.sha256;
-    if (k.env !== undefined) {
+    if (k.env !== undefined && withKeys) {
       const value = env[k.env];
       if (!value) problems.push(`${at('auth', 'keys', i, 'env')}: environment variable ${k.env} is not set`);
       else hash = sha256Hex(value);
@@ -131,6 +150,6 @@ export function resolveConfig(raw: unknown, env: Env, source = 'config'): Gatewa
       }))
       .sort((a, b) => a.priority - b.priority),
   }));
-  const version = sha256Hex(JSON.stringify({ file, keys: keys.map((k) => [k.id, k.sha256]) })).slice(0, 12);
+  const version = sha256Hex(JSON.stringify(file)).slice(0, 12);
   return { version, server: file.server, auth: { required: file.auth.required, keys }, applications };
 }

@@ -2,6 +2,7 @@ import type { Env } from '@aigw/config';
 import { BusEnv, ConfigFileEnv, LogEnv, MockEnv, StoreEnv, loadConfigFile, parseEnv } from '@aigw/config';
 import { createLogger } from '@aigw/observability';
 import { z } from 'zod';
+import { startHealthServer } from './health-server';
 import type { ServiceDefinition } from './service-definition';
 import { startBusService } from './start-bus-service';
 
@@ -12,6 +13,9 @@ export const StandaloneEnvSchema = z.object({
   ...LogEnv,
   ...StoreEnv,
   ...MockEnv,
+  /** Port of the /healthz and /readyz probes; unset = no probe server (several processes on one host). */
+  HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  HEALTH_HOST: z.string().min(1).default('0.0.0.0'),
 });
 
 /**
@@ -21,7 +25,7 @@ export const StandaloneEnvSchema = z.object({
 export async function runStandalone(definition: ServiceDefinition, processEnv: Env): Promise<void> {
   const env = parseEnv(StandaloneEnvSchema, processEnv);
   const logger = createLogger(definition.service, { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? 'json' });
-  const config = loadConfigFile(env.GATEWAY_CONFIG, processEnv);
+  const config = loadConfigFile(env.GATEWAY_CONFIG, processEnv, { keys: false });
   const transport = { kind: 'nats', url: env.NATS_URL, namespace: env.BUS_NAMESPACE } as const;
   const runtime = {
     mode: 'distributed',
@@ -38,6 +42,12 @@ export async function runStandalone(definition: ServiceDefinition, processEnv: E
     configVersion: config.version,
     logger,
   });
+  if (env.HEALTH_PORT !== undefined) {
+    let connected = true;
+    app.status.subscribe((status) => (connected = status === 'connected'));
+    const probes = await startHealthServer(env.HEALTH_PORT, env.HEALTH_HOST, () => connected);
+    process.once('exit', () => probes.close());
+  }
   logger.log(
     `${definition.service} listening on ${env.NATS_URL} (queue group "${definition.service}", config ${config.version})`,
   );
