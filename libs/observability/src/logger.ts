@@ -41,7 +41,7 @@ export function createLogger(
 ): LoggerService {
   return new GatewayLogger(service, options.level === 'debug', {
     json: options.format === 'json',
-    colors: options.format === 'pretty' && process.stdout.isTTY,
+    colors: options.format === 'pretty' && process.stdout.isTTY === true,
     logLevels: LEVELS[options.level] ?? LEVELS.info,
   });
 }
