@@ -1,5 +1,5 @@
 import { initTelemetry } from '@aigw/observability';
-import { exitOnStartupError } from '@aigw/messaging';
+import { closeOnSignals, exitOnStartupError } from '@aigw/messaging';
 import { relative } from 'node:path';
 import { startEmbedded } from './embedded';
 
@@ -22,14 +22,7 @@ async function main(): Promise<void> {
     '',
   ];
   process.stdout.write(lines.join('\n'));
-  const stop = () => {
-    gateway.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  closeOnSignals(() => gateway.close());
 }
 
 function displayPath(path: string): string {

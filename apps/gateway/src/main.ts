@@ -2,7 +2,7 @@ import { initTelemetry } from '@aigw/observability';
 initTelemetry();
 
 import { loadConfigFile, parseEnv } from '@aigw/config';
-import { exitOnStartupError } from '@aigw/messaging';
+import { closeOnSignals, exitOnStartupError } from '@aigw/messaging';
 import { createLogger } from '@aigw/observability';
 import { GatewayEnvSchema } from './env.schema';
 import { startGateway } from './gateway.definition';
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     logger,
   );
   logger.log(`gateway listening on ${gateway.baseUrl} (config ${config.version})`);
+  closeOnSignals(() => gateway.close());
 }
 
 main().catch(exitOnStartupError);

@@ -51,8 +51,16 @@ export async function runStandalone(definition: ServiceDefinition, processEnv: E
   logger.log(
     `${definition.service} listening on ${env.NATS_URL} (queue group "${definition.service}", config ${config.version})`,
   );
+  closeOnSignals(() => app.close());
+}
+
+/**
+ * Graceful stop on SIGTERM (what Kubernetes sends) or SIGINT: `close` lets in-flight work finish,
+ * then the process exits 0 (1 if closing failed).
+ */
+export function closeOnSignals(close: () => Promise<void>): void {
   const stop = () => {
-    app.close().then(
+    close().then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -65,6 +65,5 @@ export async function createHttpApp(
   // continue the caller's trace. preHandler: the body is read by then and the handler runs next.
   fastify.addHook('preHandler', (request, _reply, done) => withTraceContext(request.headers, done));
   app.useGlobalFilters(new OpenAiExceptionFilter());
-  app.enableShutdownHooks();
   return app;
 }
