@@ -6,6 +6,7 @@ import type { BusServiceName } from '@aigw/contracts';
 import type { ServiceDefinition, ServiceRuntime } from '@aigw/messaging';
 import { inProcessTransport, startBusService } from '@aigw/messaging';
 import { startMockLlm } from '@aigw/mock-llm';
+import { JobQueues } from '@aigw/jobs';
 import { createLogger } from '@aigw/observability';
 import { startEmbeddedPostgres } from '@aigw/persistence';
 import { join, resolve } from 'node:path';
@@ -77,6 +78,8 @@ export async function startEmbedded(processEnv: Env, logger?: LoggerService): Pr
     });
     closers.push(() => postgres.close());
 
+    const jobs = new JobQueues({ mode: 'embedded', redisUrl: null, prefix: 'aigw' });
+    closers.push(() => jobs.close());
     const runtime: ServiceRuntime = {
       mode: 'embedded',
       config,
@@ -84,6 +87,7 @@ export async function startEmbedded(processEnv: Env, logger?: LoggerService): Pr
       mockLlmUrl: mock?.url ?? null,
       databaseUrl: postgres.url,
       redisUrl: null,
+      jobs,
     };
     const services: INestMicroservice[] = [];
     for (const service of BUS_SERVICES) {

@@ -1,7 +1,10 @@
 import type { LoggerService } from '@nestjs/common';
 import { createClientProxy, BusClient } from '@aigw/messaging';
 import type { ServiceRuntime } from '@aigw/messaging';
+import type { UsageEvent } from '@aigw/contracts';
+import { Queues } from '@aigw/contracts';
 import { createHttpApp } from './http/create-http-app';
+import { UsageRecorder } from './usage/usage-recorder';
 
 export interface RunningGateway {
   /** Base URL of the OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1 */
@@ -17,7 +20,8 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const bus = new BusClient(createClientProxy('gateway', runtime.transport));
   await bus.connect();
-  const app = await createHttpApp(runtime.config, bus, logger);
+  const usage = new UsageRecorder(runtime.jobs.get<UsageEvent>(Queues.usage.name));
+  const app = await createHttpApp(runtime.config, bus, usage, logger);
   await app.listen(listen.port, listen.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : listen.port;

@@ -8,10 +8,11 @@ import { CompletionsController } from './completions/completions.controller';
 import { DispatchCompletion } from './completions/dispatch-completion.usecase';
 import { HealthController } from './health/health.controller';
 import { ModelsController } from './models/models.controller';
+import type { UsageRecorder } from './usage/usage-recorder';
 
 @Module({})
 export class GatewayModule {
-  static forRoot(config: GatewayConfig, bus: BusClient): DynamicModule {
+  static forRoot(config: GatewayConfig, bus: BusClient, usage: UsageRecorder): DynamicModule {
     return {
       module: GatewayModule,
       controllers: [CompletionsController, ModelsController, HealthController],
@@ -22,7 +23,7 @@ export class GatewayModule {
         {
           provide: DispatchCompletion,
           useFactory: (auth: ApiKeyAuthenticator, directory: ApplicationDirectory) =>
-            new DispatchCompletion(config, auth, directory, bus),
+            new DispatchCompletion(config, auth, directory, bus, usage),
           inject: [ApiKeyAuthenticator, ApplicationDirectory],
         },
       ],

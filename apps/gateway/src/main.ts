@@ -2,7 +2,8 @@ import { initTelemetry } from '@aigw/observability';
 initTelemetry();
 
 import { loadConfigFile, parseEnv } from '@aigw/config';
-import { closeOnSignals, exitOnStartupError } from '@aigw/messaging';
+import { JobQueues } from '@aigw/jobs';
+import { closeOnSignals, exitOnStartupError, queuePrefix } from '@aigw/messaging';
 import { createLogger } from '@aigw/observability';
 import { GatewayEnvSchema } from './env.schema';
 import { startGateway } from './gateway.definition';
@@ -11,6 +12,11 @@ async function main(): Promise<void> {
   const env = parseEnv(GatewayEnvSchema, process.env);
   const logger = createLogger('gateway', { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? 'json' });
   const config = loadConfigFile(env.GATEWAY_CONFIG, process.env);
+  const jobs = new JobQueues({
+    mode: 'distributed',
+    redisUrl: env.REDIS_URL,
+    prefix: queuePrefix(env.BUS_NAMESPACE),
+  });
   const gateway = await startGateway(
     {
       mode: 'distributed',
@@ -18,13 +24,17 @@ async function main(): Promise<void> {
       transport: { kind: 'nats', url: env.NATS_URL, namespace: env.BUS_NAMESPACE },
       mockLlmUrl: null,
       databaseUrl: null,
-      redisUrl: null,
+      redisUrl: env.REDIS_URL,
+      jobs,
     },
     { host: env.GATEWAY_HOST ?? config.server.host, port: env.GATEWAY_PORT ?? config.server.port },
     logger,
   );
   logger.log(`gateway listening on ${gateway.baseUrl} (config ${config.version})`);
-  closeOnSignals(() => gateway.close());
+  closeOnSignals(async () => {
+    await gateway.close();
+    await jobs.close();
+  });
 }
 
 main().catch(exitOnStartupError);

@@ -45,8 +45,14 @@ describe('router: streaming routes against the mock LLM', () => {
     );
 
     expect(error).toBeNull();
-    expect(events[0]).toEqual({ kind: 'start', endpointId: 'a', provider: 'mock', model: 'mock-stream' });
-    expect(events.slice(1).every((e) => e.kind === 'chunk')).toBe(true);
+    expect(events[0]).toEqual({
+      kind: 'start',
+      endpointId: 'a',
+      provider: 'mock',
+      model: 'mock-stream',
+      retries: 0,
+    });
+    expect(events.slice(1, -1).every((e) => e.kind === 'chunk')).toBe(true);
     const content = chunks(events)
       .map((c) => (c.choices as { delta?: { content?: string } }[])[0]?.delta?.content ?? '')
       .join('');
@@ -54,6 +60,8 @@ describe('router: streaming routes against the mock LLM', () => {
     const last = chunks(events).at(-1);
     expect(last?.choices).toEqual([]);
     expect(last).toHaveProperty('usage.total_tokens');
+    // The router reports the usage the upstream streamed, for metrics, in its closing event.
+    expect(events.at(-1)).toEqual({ kind: 'end', usage: last?.usage });
     expect(mock.control.requests('a')[0].body).toMatchObject({ model: 'mock-stream', stream: true });
   });
 
@@ -68,7 +76,10 @@ describe('router: streaming routes against the mock LLM', () => {
     ]);
     const { events, error } = await collect(router.controller.chatStream(routeRequest('chat', chatBody())));
     expect(error).toBeNull();
-    expect(events.slice(1)).toEqual(odd.map((data) => ({ kind: 'chunk', data })));
+    expect(events.slice(1)).toEqual([
+      ...odd.map((data) => ({ kind: 'chunk', data })),
+      { kind: 'end', usage: null },
+    ]);
   });
 
   it('streams text completions too', async () => {
@@ -88,7 +99,7 @@ describe('router: streaming routes against the mock LLM', () => {
     mock.control.script('b', [{ status: 429, retryAfter: '1' }]);
     const { events, error } = await collect(router.controller.chatStream(routeRequest('chat', chatBody())));
     expect(error).toBeNull();
-    expect(events[0]).toMatchObject({ kind: 'start', endpointId: 'c' });
+    expect(events[0]).toMatchObject({ kind: 'start', endpointId: 'c', retries: 2 });
   });
 
   it('errors with every endpoint listed when none starts', async () => {

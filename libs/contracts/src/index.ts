@@ -2,3 +2,4 @@ export * from './subjects';
 export * from './errors';
 export * from './router.schema';
 export * from './health.schema';
+export * from './usage.schema';

@@ -40,10 +40,19 @@ export type RouteResult = z.infer<typeof RouteResultSchema>;
 /**
  * Messages of the streaming subjects, in order: one `start` (after an endpoint accepted the request,
  * so failover is over), any number of `chunk` (the JSON text of one OpenAI chunk, passed through
- * without re-serialising), then the stream completes. A failure after `start` errors the stream.
+ * without re-serialising), one `end`, then the stream completes. A failure after `start` errors it.
  */
 export const RouterStreamEventSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('start'), endpointId: z.string(), provider: z.string(), model: z.string() }),
+  z.object({
+    kind: z.literal('start'),
+    endpointId: z.string(),
+    provider: z.string(),
+    model: z.string(),
+    /** The failed attempts before this endpoint accepted the stream. */
+    retries: z.number().int().nonnegative(),
+  }),
   z.object({ kind: z.literal('chunk'), data: z.string() }),
+  /** Last message of a stream that ended well: the usage the upstream reported, if it did. */
+  z.object({ kind: z.literal('end'), usage: UsageSchema.nullable() }),
 ]);
 export type RouterStreamEvent = z.infer<typeof RouterStreamEventSchema>;

@@ -15,7 +15,7 @@ export const Subjects = {
   },
   cache: { health: 'cache.v1.health' },
   memory: { health: 'memory.v1.health' },
-  metrics: { health: 'metrics.v1.health' },
+  metrics: { health: 'metrics.v1.health', summary: 'metrics.v1.summary' },
   admin: { health: 'admin.v1.health', configVersion: 'admin.v1.config.version' },
 } as const;
 

@@ -5,3 +5,5 @@ export { createJobQueue } from './create-job-queue';
 export type { BullMqJobQueueOptions } from './bullmq.job-queue';
 export { BullMqJobQueue } from './bullmq.job-queue';
 export { InProcessJobQueue } from './in-process.job-queue';
+export type { JobQueuesOptions } from './job-queues';
+export { JobQueues } from './job-queues';

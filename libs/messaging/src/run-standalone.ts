@@ -1,5 +1,6 @@
 import type { Env } from '@aigw/config';
 import { BusEnv, ConfigFileEnv, LogEnv, MockEnv, StoreEnv, loadConfigFile, parseEnv } from '@aigw/config';
+import { JobQueues } from '@aigw/jobs';
 import { createLogger } from '@aigw/observability';
 import { z } from 'zod';
 import { startHealthServer } from './health-server';
@@ -34,6 +35,11 @@ export async function runStandalone(definition: ServiceDefinition, processEnv: E
     mockLlmUrl: env.MOCK_LLM_URL ?? null,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    jobs: new JobQueues({
+      mode: 'distributed',
+      redisUrl: env.REDIS_URL,
+      prefix: queuePrefix(env.BUS_NAMESPACE),
+    }),
   } as const;
   const app = await startBusService({
     service: definition.service,
@@ -51,7 +57,15 @@ export async function runStandalone(definition: ServiceDefinition, processEnv: E
   logger.log(
     `${definition.service} listening on ${env.NATS_URL} (queue group "${definition.service}", config ${config.version})`,
   );
-  closeOnSignals(() => app.close());
+  closeOnSignals(async () => {
+    await app.close();
+    await runtime.jobs.close();
+  });
+}
+
+/** Redis key prefix of the job queues: the bus namespace keeps deployments sharing one Redis apart. */
+export function queuePrefix(namespace: string): string {
+  return namespace ? `aigw.${namespace}` : 'aigw';
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { BusServiceName } from '@aigw/contracts';
 import type { GatewayConfig } from '@aigw/config';
+import type { JobQueues } from '@aigw/jobs';
 import type { BusTransport } from './bus-transport';
 
 /** What differs between the two run modes, handed to every service at start. */
@@ -14,6 +15,8 @@ export interface ServiceRuntime {
   readonly databaseUrl: string | null;
   /** Redis URL; null in embedded mode, where jobs run in process. */
   readonly redisUrl: string | null;
+  /** Durable work queues (BullMQ on Redis, or in memory), shared by the services of this process. */
+  readonly jobs: JobQueues;
 }
 
 /**

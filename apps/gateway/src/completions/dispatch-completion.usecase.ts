@@ -8,6 +8,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApplicationDirectory } from '../applications/application-directory';
 import type { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
 import { errorBody, errorHeaders, validationError } from '../http/openai-error';
+import { CLIENT_CLOSED_REQUEST, RequestUsage, failedAttempts } from '../usage/request-usage';
+import type { UsageRecorder } from '../usage/usage-recorder';
 import { SseWriter } from './sse-writer';
 
 const SUBJECTS: Record<Operation, { unary: string; stream: string | null }> = {
@@ -32,6 +34,7 @@ export class DispatchCompletion {
     private readonly auth: ApiKeyAuthenticator,
     private readonly directory: ApplicationDirectory,
     private readonly bus: BusClient,
+    private readonly usage: UsageRecorder,
   ) {}
 
   async execute(request: FastifyRequest, reply: FastifyReply, target: Target): Promise<void> {
@@ -46,16 +49,33 @@ export class DispatchCompletion {
       body,
     };
     const subjects = SUBJECTS[operation];
-    if (body.stream === true && subjects.stream)
-      return this.relayStream(subjects.stream, routeRequest, request, reply);
-
-    const result = await this.bus.request<RouteResult>(subjects.unary, routeRequest, {
-      timeoutMs: this.config.server.requestTimeoutMs,
+    const stream = body.stream === true && subjects.stream !== null;
+    const usage = new RequestUsage({
+      requestId: routeRequest.requestId,
+      applicationId: app.id,
+      consumerId: consumer.keyId,
+      operation,
+      stream,
     });
+    if (stream && subjects.stream)
+      return this.relayStream(subjects.stream, routeRequest, request, reply, usage);
+
+    let result: RouteResult;
+    try {
+      result = await this.bus.request<RouteResult>(subjects.unary, routeRequest, {
+        timeoutMs: this.config.server.requestTimeoutMs,
+      });
+    } catch (error) {
+      this.usage.record(usage.finish(GatewayError.from(error).status));
+      throw error;
+    }
+    usage.answered(result.endpointId, result.provider, result.model, failedAttempts(result.attempts));
+    usage.tokens(result.usage);
     void reply
       .header('x-aigw-endpoint', result.endpointId)
       .header('x-aigw-config-version', this.config.version)
       .send(result.body);
+    this.usage.record(usage.finish(200));
   }
 
   private admit(
@@ -90,10 +110,17 @@ export class DispatchCompletion {
     routeRequest: RouteRequest,
     request: FastifyRequest,
     reply: FastifyReply,
+    usage: RequestUsage,
   ): Promise<void> {
     void reply.hijack();
     const sse = new SseWriter(reply.raw);
     let started = false;
+    let recorded = false;
+    const record = (status: number) => {
+      if (recorded) return;
+      recorded = true;
+      this.usage.record(usage.finish(status));
+    };
     return new Promise<void>((resolve) => {
       const subscription = this.bus
         .stream<RouterStreamEvent>(subject, routeRequest, {
@@ -104,34 +131,48 @@ export class DispatchCompletion {
           next: (event) => {
             if (event.kind === 'start') {
               started = true;
+              usage.answered(event.endpointId, event.provider, event.model, event.retries);
               sse.open({
                 'x-request-id': String(request.id),
                 'x-aigw-endpoint': event.endpointId,
                 'x-aigw-config-version': this.config.version,
               });
-            } else if (started) {
+            } else if (!started) {
+              return;
+            } else if (event.kind === 'chunk') {
+              usage.firstToken();
               sse.data(event.data);
+            } else {
+              usage.tokens(event.usage);
             }
           },
           error: (error: unknown) => {
             const gatewayError = GatewayError.from(error);
             if (started) sse.fail(gatewayError);
             else writeRawError(reply, request, gatewayError);
+            record(gatewayError.status);
             resolve();
           },
           complete: () => {
-            if (started) sse.done();
-            else
-              writeRawError(
-                reply,
-                request,
-                new GatewayError('upstream_error', 'The upstream stream ended before it started.'),
+            if (started) {
+              sse.done();
+              record(200);
+            } else {
+              const error = new GatewayError(
+                'upstream_error',
+                'The upstream stream ended before it started.',
               );
+              writeRawError(reply, request, error);
+              record(error.status);
+            }
             resolve();
           },
         });
       reply.raw.on('close', () => {
-        if (!reply.raw.writableFinished) subscription.unsubscribe();
+        if (!reply.raw.writableFinished) {
+          subscription.unsubscribe();
+          record(CLIENT_CLOSED_REQUEST);
+        }
         resolve();
       });
     });

@@ -8,9 +8,10 @@ import type { BusClient } from '@aigw/messaging';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { GatewayModule } from '../gateway.module';
+import type { UsageRecorder } from '../usage/usage-recorder';
 import { OpenAiExceptionFilter } from './openai-exception.filter';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** A client-chosen `x-request-id` is kept when it is safe to echo and log; otherwise one is made. */
 function requestId(req: IncomingMessage): string {
@@ -26,6 +27,7 @@ function requestId(req: IncomingMessage): string {
 export async function createHttpApp(
   config: GatewayConfig,
   bus: BusClient,
+  usage: UsageRecorder,
   logger: LoggerService | false,
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -37,10 +39,14 @@ export async function createHttpApp(
     return503OnClosing: true,
     logger: false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config, bus), adapter, {
-    logger,
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.forRoot(config, bus, usage),
+    adapter,
+    {
+      logger,
+      bodyParser: false,
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
   fastify.server.headersTimeout = 15_000;
   fastify.removeAllContentTypeParsers();

@@ -55,14 +55,22 @@ export class RouteStreamService {
 
     let endpointId: string | null = null;
     try {
-      const { target, value: stream } = await this.failover.run(targets, open, signal);
+      const { target, value: stream, attempts } = await this.failover.run(targets, open, signal);
       endpointId = target.endpoint.id;
       if (subscriber.closed) return;
-      subscriber.next({ kind: 'start', endpointId, provider: target.adapter.provider, model: stream.model });
+      const retries = attempts.filter((a) => a.outcome !== 'ok').length;
+      subscriber.next({
+        kind: 'start',
+        endpointId,
+        provider: target.adapter.provider,
+        model: stream.model,
+        retries,
+      });
       for await (const data of withIdleTimeout(stream.chunks, this.idleMs, () => abort.abort())) {
         if (subscriber.closed) return;
         subscriber.next({ kind: 'chunk', data });
       }
+      subscriber.next({ kind: 'end', usage: stream.usage() });
       subscriber.complete();
     } catch (error) {
       if (!subscriber.closed) subscriber.error(afterStartError(error, endpointId));

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * One record per request that reached an application, written by the gateway when the response ends
+ * and delivered at least once through the `usage` job queue (job id `usage.<requestId>`, so a
+ * duplicate add is a no-op); the metrics service aggregates it idempotently.
+ */
+export const UsageEventSchema = z.object({
+  requestId: z.string().min(1),
+  applicationId: z.string(),
+  /** The endpoint that answered, or null when none did (all busy, all failed). */
+  endpointId: z.string().nullable(),
+  provider: z.string().nullable(),
+  model: z.string().nullable(),
+  /** API key id, never the key. */
+  consumerId: z.string().nullable(),
+  operation: z.enum(['chat', 'completions', 'embeddings']),
+  stream: z.boolean(),
+  status: z.number().int(),
+  /** 429: the request was refused for capacity (every endpoint busy, or a limit). */
+  throttled: z.boolean(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  latencyMs: z.number().nonnegative(),
+  /** Streams: time to the first content chunk. */
+  timeToFirstTokenMs: z.number().nonnegative().nullable(),
+  cacheHit: z.boolean(),
+  /** Upstream attempts before the one that answered (failovers). */
+  retries: z.number().int().nonnegative(),
+  /** ISO time the response ended. */
+  finishedAt: z.string(),
+});
+export type UsageEvent = z.infer<typeof UsageEventSchema>;
+
+/** Queue and job names of durable work, and their deterministic ids. */
+export const Queues = {
+  usage: { name: 'usage', job: 'usage.recorded', jobId: (requestId: string) => `usage.${requestId}` },
+} as const;

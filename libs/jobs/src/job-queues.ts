@@ -1,0 +1,40 @@
+import { createJobQueue } from './create-job-queue';
+import type { JobQueue } from './job-queue';
+
+export interface JobQueuesOptions {
+  readonly mode: 'embedded' | 'distributed';
+  readonly redisUrl: string | null;
+  /** Redis key prefix; a deployment namespace keeps deployments sharing one Redis apart. */
+  readonly prefix: string;
+}
+
+/**
+ * The process's queues by name. In embedded mode every service of the process gets the same in-memory
+ * queue for a name (the producer and the worker must meet); in distributed mode each process opens its
+ * own BullMQ connection to the shared Redis.
+ */
+export class JobQueues {
+  private readonly queues = new Map<string, JobQueue<unknown>>();
+
+  constructor(private readonly options: JobQueuesOptions) {}
+
+  get<TData>(queueName: string): JobQueue<TData> {
+    let queue = this.queues.get(queueName);
+    if (!queue) {
+      queue = createJobQueue<unknown>({
+        mode: this.options.mode,
+        queueName,
+        redisUrl: this.options.redisUrl,
+        prefix: this.options.prefix,
+      });
+      this.queues.set(queueName, queue);
+    }
+    return queue as JobQueue<TData>;
+  }
+
+  async close(): Promise<void> {
+    const queues = [...this.queues.values()];
+    this.queues.clear();
+    await Promise.all(queues.map((q) => q.close()));
+  }
+}
