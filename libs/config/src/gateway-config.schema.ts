@@ -7,48 +7,133 @@ import { z } from 'zod';
  */
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'letters, digits and . _ : - only');
 
-export const PROVIDERS = ['openai', 'azure-openai', 'openai-compatible', 'mock'] as const;
+export const PROVIDERS = [
+  'openai',
+  'azure-openai',
+  'openai-compatible',
+  'mock',
+  'anthropic',
+  'gemini',
+  'deepseek',
+  'mistral',
+  'openrouter',
+  'vllm',
+  'ollama',
+] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
+
+export const APPLICATION_TYPES = ['chat', 'completions', 'embeddings'] as const;
+export type ApplicationType = (typeof APPLICATION_TYPES)[number];
+
+/** Providers with no default base URL: their endpoints must give `url`. */
+export const URL_REQUIRED_PROVIDERS: readonly ProviderKind[] = ['azure-openai', 'openai-compatible', 'vllm'];
+
+/** The application types each provider serves; the rest are rejected at load. */
+export const PROVIDER_OPERATIONS: Readonly<Partial<Record<ProviderKind, readonly ApplicationType[]>>> = {
+  anthropic: ['chat'],
+  gemini: ['chat', 'embeddings'],
+};
+
+export function providerServes(provider: ProviderKind, type: ApplicationType): boolean {
+  return (PROVIDER_OPERATIONS[provider] ?? APPLICATION_TYPES).includes(type);
+}
+
+/** An HTTP field name (RFC 9110 §5.6.2 token). */
+const HTTP_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+/** Headers the gateway sets itself, or that must never carry a key. */
+const RESERVED_HEADERS = new Set([
+  'accept',
+  'connection',
+  'content-length',
+  'content-type',
+  'host',
+  'keep-alive',
+  'te',
+  'traceparent',
+  'tracestate',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+/** Request fields the gateway sets itself: `options` may not override them. */
+const RESERVED_OPTIONS = ['model', 'stream', 'stream_options'];
 
 export const EndpointSchema = z
   .strictObject({
     id,
     provider: z.enum(PROVIDERS),
-    /** Base URL: `https://api.openai.com/v1`, an OpenAI-compatible `/v1` base, or the Azure resource URL. */
+    /**
+     * Base URL: an OpenAI-compatible `/v1` base, the Azure resource URL, or the Anthropic / Gemini API
+     * root. Presets and vendors with a public API default it.
+     */
     url: z.url({ protocol: /^https?$/ }).optional(),
     /** Model name sent upstream (replaces the client's `model`). */
     model: z.string().min(1).optional(),
-    /** Azure OpenAI: deployment name and api-version. */
+    /** Azure OpenAI: deployment name. */
     deployment: z.string().min(1).optional(),
+    /** Azure `api-version`, Anthropic `anthropic-version`, or the Gemini API version in the path. */
     apiVersion: z.string().min(1).optional(),
     /** Name of the env variable holding the provider API key. */
     apiKeyEnv: z
       .string()
       .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name')
       .optional(),
+    /** Header that carries the key, instead of the provider's (`authorization`, `x-api-key`…). */
+    authHeader: z
+      .string()
+      .regex(HTTP_TOKEN, 'an HTTP header name')
+      .refine((h) => !RESERVED_HEADERS.has(h.toLowerCase()), 'a header the gateway sets itself')
+      .optional(),
+    /** Scheme before the key (`Bearer`), or empty for the raw key. */
+    authScheme: z
+      .string()
+      .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]*$/, 'one word such as Bearer, or empty for the raw key')
+      .optional(),
+    /** Merged into every request body sent upstream, in the provider's own format (overrides the client). */
+    options: z.record(z.string(), z.json()).optional(),
+    /** Caps `max_tokens` / `max_completion_tokens` (and sets it when the client sends neither). */
+    maxTokensCap: z.number().int().positive().optional(),
     /** Lower is tried first; defaults to the endpoint's position in the list. */
     priority: z.number().int().min(0).optional(),
     timeoutMs: z.number().int().positive().max(3_600_000).default(120_000),
   })
   .superRefine((e, ctx) => {
-    if (e.provider !== 'mock' && !e.url)
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'required for this provider' });
+    if (URL_REQUIRED_PROVIDERS.includes(e.provider) && !e.url)
+      ctx.addIssue({ code: 'custom', path: ['url'], message: `required for provider ${e.provider}` });
     if (e.provider === 'azure-openai' && !e.deployment)
       ctx.addIssue({ code: 'custom', path: ['deployment'], message: 'required for azure-openai' });
+    for (const field of ['authHeader', 'authScheme'] as const)
+      if (e[field] !== undefined && e.apiKeyEnv === undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: 'has no effect without apiKeyEnv' });
+    for (const key of RESERVED_OPTIONS)
+      if (e.options !== undefined && key in e.options)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['options', key],
+          message: key === 'model' ? 'set the endpoint model instead' : 'set by the gateway',
+        });
   });
 export type EndpointConfig = z.infer<typeof EndpointSchema>;
 
-export const APPLICATION_TYPES = ['chat', 'completions', 'embeddings'] as const;
-export type ApplicationType = (typeof APPLICATION_TYPES)[number];
-
-export const ApplicationSchema = z.strictObject({
-  id,
-  type: z.enum(APPLICATION_TYPES),
-  description: z.string().optional(),
-  /** Model names the application answers to in the `model` field, besides its id. */
-  models: z.array(z.string().min(1)).default([]),
-  endpoints: z.array(EndpointSchema).min(1, 'an application needs at least one endpoint'),
-});
+export const ApplicationSchema = z
+  .strictObject({
+    id,
+    type: z.enum(APPLICATION_TYPES),
+    description: z.string().optional(),
+    /** Model names the application answers to in the `model` field, besides its id. */
+    models: z.array(z.string().min(1)).default([]),
+    endpoints: z.array(EndpointSchema).min(1, 'an application needs at least one endpoint'),
+  })
+  .superRefine((app, ctx) => {
+    app.endpoints.forEach((e, j) => {
+      if (!providerServes(e.provider, app.type))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['endpoints', j, 'provider'],
+          message: `${e.provider} does not serve ${app.type} (only ${(PROVIDER_OPERATIONS[e.provider] ?? []).join(', ')})`,
+        });
+    });
+  });
 export type ApplicationConfig = z.infer<typeof ApplicationSchema>;
 
 export const ApiKeySchema = z
@@ -71,6 +156,18 @@ export const ApiKeySchema = z
     message: 'give exactly one of sha256 or env',
   });
 export type ApiKeyConfig = z.infer<typeof ApiKeySchema>;
+
+/**
+ * The metrics service's interval history, as the seed gateway's `API_GATEWAY_METRICS_CINTERVAL` and
+ * `API_GATEWAY_METRICS_CHISTORY`: the length of one collection interval and how many finished
+ * intervals are kept per endpoint.
+ */
+export const MetricsSettingsSchema = z.strictObject({
+  collectionIntervalMinutes: z.number().int().min(1).default(1),
+  historyCount: z.number().int().min(1).max(600).default(10),
+});
+export type MetricsSettings = z.infer<typeof MetricsSettingsSchema>;
+export const DEFAULT_METRICS_SETTINGS: MetricsSettings = MetricsSettingsSchema.parse({});
 
 export const GatewayConfigSchema = z.strictObject({
   server: z
@@ -102,5 +199,7 @@ export const GatewayConfigSchema = z.strictObject({
     })
     .default({ required: true, keys: [] }),
   applications: z.array(ApplicationSchema).min(1, 'configure at least one application'),
+  /** Optional: absent, the defaults apply (and the config version is what it was without it). */
+  metrics: MetricsSettingsSchema.optional(),
 });
 export type GatewayConfigFile = z.infer<typeof GatewayConfigSchema>;

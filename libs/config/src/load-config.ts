@@ -3,8 +3,13 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { ConfigError, formatPath, zodProblems } from './config-error';
 import type { Env } from './env';
-import type { ApplicationConfig, EndpointConfig, GatewayConfigFile } from './gateway-config.schema';
-import { GatewayConfigSchema } from './gateway-config.schema';
+import type {
+  ApplicationConfig,
+  EndpointConfig,
+  GatewayConfigFile,
+  MetricsSettings,
+} from './gateway-config.schema';
+import { DEFAULT_METRICS_SETTINGS, GatewayConfigSchema } from './gateway-config.schema';
 import { Secret } from './secret';
 
 export interface ResolvedEndpoint extends EndpointConfig {
@@ -31,6 +36,8 @@ export interface GatewayConfig {
   readonly server: GatewayConfigFile['server'];
   readonly auth: { readonly required: boolean; readonly keys: readonly ResolvedApiKey[] };
   readonly applications: readonly ResolvedApplication[];
+  /** Interval history of the metrics service (defaults when the file has no `metrics` block). */
+  readonly metrics: MetricsSettings;
 }
 
 export function sha256Hex(value: string): string {
@@ -151,5 +158,11 @@ export function resolveConfig(
       .sort((a, b) => a.priority - b.priority),
   }));
   const version = sha256Hex(JSON.stringify(file)).slice(0, 12);
-  return { version, server: file.server, auth: { required: file.auth.required, keys }, applications };
+  return {
+    version,
+    server: file.server,
+    auth: { required: file.auth.required, keys },
+    applications,
+    metrics: file.metrics ?? DEFAULT_METRICS_SETTINGS,
+  };
 }

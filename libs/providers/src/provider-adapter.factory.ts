@@ -1,8 +1,11 @@
 import type { ResolvedEndpoint } from '@aigw/config';
+import { AnthropicAdapter } from './anthropic/anthropic.adapter';
 import { AzureOpenAiAdapter } from './azure-openai/azure-openai.adapter';
+import { GeminiAdapter } from './gemini/gemini.adapter';
 import { MockAdapter } from './mock/mock.adapter';
 import { OpenAiCompatibleAdapter } from './openai-compatible/openai-compatible.adapter';
 import { OpenAiAdapter } from './openai/openai.adapter';
+import { OpenAiCompatiblePresetAdapter } from './presets/openai-compatible-preset.adapter';
 import type { ProviderAdapter } from './provider-adapter.interface';
 import type { UpstreamHttpClient } from './upstream/upstream-http.client';
 
@@ -29,6 +32,16 @@ export function createProviderAdapter(
       return new AzureOpenAiAdapter(http, endpoint, requireUrl(endpoint));
     case 'openai-compatible':
       return new OpenAiCompatibleAdapter(http, endpoint, requireUrl(endpoint));
+    case 'anthropic':
+      return new AnthropicAdapter(http, endpoint, endpoint.url);
+    case 'gemini':
+      return new GeminiAdapter(http, endpoint, endpoint.url);
+    case 'deepseek':
+    case 'mistral':
+    case 'openrouter':
+    case 'vllm':
+    case 'ollama':
+      return new OpenAiCompatiblePresetAdapter(http, endpoint, endpoint.provider, endpoint.url);
     case 'mock':
       return new MockAdapter(http, endpoint, endpoint.url ?? builtInMockUrl(endpoint, options.mockLlmUrl));
     default:

@@ -25,8 +25,10 @@ export interface ProviderStream {
   /** The model requested upstream; chunks carry the model the upstream reports. */
   readonly model: string;
   /**
-   * The JSON text of each OpenAI chunk, unchanged, ending at `[DONE]`. Throws an `UpstreamFailure` if the
-   * upstream cuts the stream, sends a malformed chunk or an error event. Abort the signal to stop it.
+   * The JSON text of each OpenAI chunk up to the end of the answer (`[DONE]` excluded): passed through
+   * unchanged from OpenAI-compatible upstreams, translated from the events of the others. Throws an
+   * `UpstreamFailure` if the upstream cuts the stream, sends a malformed chunk or an error event. Abort
+   * the signal to stop it.
    */
   readonly chunks: AsyncIterable<string>;
   /** The usage of the final usage chunk, once the stream has ended; null if the upstream sent none. */

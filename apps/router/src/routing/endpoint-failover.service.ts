@@ -52,7 +52,8 @@ export class EndpointFailover {
         if (signal.aborted || error instanceof GatewayError || !(error instanceof UpstreamFailure))
           throw error;
         attempts.push({ endpointId, outcome: error.kind, status: error.status, durationMs: durationMs() });
-        if (error.kind === 'rate_limited')
+        // A 429, or any failure that says when to come back (Anthropic's 529 overloaded), cools down.
+        if (error.kind === 'rate_limited' || error.retryAfterMs !== null)
           this.cooldowns.coolDown(key, error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
         misses.push({
           key,

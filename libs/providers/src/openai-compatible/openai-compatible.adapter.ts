@@ -1,4 +1,6 @@
 import type { ProviderKind, ResolvedEndpoint } from '@aigw/config';
+import type { AuthConvention } from '../endpoint-settings/endpoint-auth.mapper';
+import { BEARER_AUTH, endpointAuthHeaders } from '../endpoint-settings/endpoint-auth.mapper';
 import type {
   OpenAiRequestBody,
   ProviderAdapter,
@@ -10,6 +12,8 @@ import type { UpstreamHttpClient } from '../upstream/upstream-http.client';
 import { UpstreamFailure } from '../upstream/upstream-failure.error';
 import type { VendorErrorParser } from '../upstream/upstream-outcome.mapper';
 import { encodeEmbeddings, requestedEncoding } from './openai-embeddings.mapper';
+import type { OpenAiDialect } from './openai-dialect.types';
+import { OPENAI_COMPATIBLE_DIALECT } from './openai-dialect.types';
 import { parseOpenAiError } from './openai-error.mapper';
 import { OPENAI_PATHS, modelOf, toUpstreamBody } from './openai-request.mapper';
 import type { StreamUsageSink } from './openai-stream.mapper';
@@ -20,17 +24,29 @@ import type { OpenAiPath, OpenAiResponseHead } from './openai-wire.types';
 /** The endpoint settings an OpenAI-compatible adapter reads. */
 export type OpenAiCompatibleEndpoint = Pick<
   ResolvedEndpoint,
-  'id' | 'model' | 'timeoutMs' | 'apiKey' | 'deployment' | 'apiVersion'
+  | 'id'
+  | 'model'
+  | 'timeoutMs'
+  | 'apiKey'
+  | 'authHeader'
+  | 'authScheme'
+  | 'options'
+  | 'maxTokensCap'
+  | 'deployment'
+  | 'apiVersion'
 >;
 
 /**
  * The reusable base for every vendor that speaks the OpenAI API: a base URL (`…/v1`) and an optional
- * bearer key. Vendors that differ only in URL layout or auth header override `urlFor` / `authHeaders`.
+ * bearer key. Vendors that differ in URL layout override `urlFor`; in auth or request fields, declare
+ * their `auth` convention and `dialect`.
  */
 export class OpenAiCompatibleAdapter implements ProviderAdapter {
   readonly provider: ProviderKind = 'openai-compatible';
   protected readonly baseUrl: string;
   protected readonly parseError: VendorErrorParser = parseOpenAiError;
+  protected readonly auth: AuthConvention = BEARER_AUTH;
+  protected readonly dialect: OpenAiDialect = OPENAI_COMPATIBLE_DIALECT;
 
   constructor(
     protected readonly http: UpstreamHttpClient,
@@ -70,8 +86,7 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
   }
 
   protected authHeaders(): Record<string, string> {
-    const key = this.endpoint.apiKey?.reveal();
-    return key ? { authorization: `Bearer ${key}` } : {};
+    return endpointAuthHeaders(this.endpoint, this.auth);
   }
 
   private async complete(
@@ -79,7 +94,7 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
     body: OpenAiRequestBody,
     signal: AbortSignal,
   ): Promise<ProviderResponse> {
-    const upstreamBody = toUpstreamBody(operation, body, this.endpoint, false);
+    const upstreamBody = toUpstreamBody(operation, body, this.endpoint, false, this.dialect);
     const reply = await this.http.postJson({
       url: this.urlFor(OPENAI_PATHS[operation]),
       headers: this.authHeaders(),
@@ -107,7 +122,7 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
     body: OpenAiRequestBody,
     signal: AbortSignal,
   ): Promise<ProviderStream> {
-    const upstreamBody = toUpstreamBody(operation, body, this.endpoint, true);
+    const upstreamBody = toUpstreamBody(operation, body, this.endpoint, true, this.dialect);
     const reply = await this.http.postStream({
       url: this.urlFor(OPENAI_PATHS[operation]),
       headers: this.authHeaders(),

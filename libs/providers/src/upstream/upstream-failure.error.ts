@@ -10,7 +10,10 @@ export class UpstreamFailure extends Error {
     readonly kind: UpstreamFailureKind,
     readonly reason: string,
     readonly status: number | null = null,
-    /** Only for `rate_limited`: how long the endpoint asked us to wait. */
+    /**
+     * How long the endpoint asked us to wait: always for `rate_limited`; for a `server_error` only when
+     * the vendor names a cool-down (Anthropic 529 overloaded), else null.
+     */
     readonly retryAfterMs: number | null = null,
   ) {
     super(reason);

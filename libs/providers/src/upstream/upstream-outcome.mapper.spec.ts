@@ -3,6 +3,7 @@ import { parseOpenAiError } from '../openai-compatible/openai-error.mapper';
 import { DEFAULT_RETRY_AFTER_MS } from './retry-after.mapper';
 import { UpstreamFailure } from './upstream-failure.error';
 import type { UpstreamHeaders } from './upstream-headers';
+import type { VendorError } from './upstream-outcome.mapper';
 import { classifyTransportError, classifyUpstreamResponse } from './upstream-outcome.mapper';
 
 const errorBody = (message: string, param: string | null = null) =>
@@ -56,6 +57,33 @@ describe('classifyUpstreamResponse', () => {
     const { error } = outcome as { error: GatewayError };
     expect(error).toBeInstanceOf(GatewayError);
     expect(error).toMatchObject({ code: 'upstream_bad_request', status, message, param });
+  });
+
+  it.each<[string, number, UpstreamHeaders, VendorError, string, number | null]>([
+    ['a 429 body hint', 429, {}, { message: 'm', param: null, retryAfterMs: 13_000 }, 'rate_limited', 13_000],
+    [
+      'a 429 header over the body hint',
+      429,
+      { 'retry-after': '2' },
+      { message: 'm', param: null, retryAfterMs: 13_000 },
+      'rate_limited',
+      2_000,
+    ],
+    ['a 5xx cool-down', 529, {}, { message: 'm', param: null, retryAfterMs: 5_000 }, 'server_error', 5_000],
+    [
+      'a 4xx that blames the endpoint',
+      400,
+      {},
+      { message: 'm', param: null, endpointFault: true },
+      'server_error',
+      null,
+    ],
+  ])('vendor bodies: %s', (_name, status, headers, vendor, kind, retryAfterMs) => {
+    const outcome = classifyUpstreamResponse(
+      { status, headers, errorBody: '{}' },
+      { now: 0, parseError: () => vendor },
+    );
+    expect(outcome).toMatchObject({ kind: 'failover', failure: { kind, status, retryAfterMs } });
   });
 
   it('survives a parser that throws', () => {

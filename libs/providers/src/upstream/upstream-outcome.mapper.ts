@@ -7,6 +7,13 @@ import type { UpstreamHeaders } from './upstream-headers';
 export interface VendorError {
   readonly message: string;
   readonly param: string | null;
+  /**
+   * A wait the body asks for (Gemini `google.rpc.RetryInfo`), or a vendor's cool-down for an overloaded
+   * endpoint (Anthropic 529). A `retry-after` header wins over it.
+   */
+  readonly retryAfterMs?: number;
+  /** The body blames the endpoint, not the request (Gemini's HTTP 400 for an invalid API key). */
+  readonly endpointFault?: boolean;
 }
 export type VendorErrorParser = (bodyText: string) => VendorError | null;
 
@@ -28,7 +35,9 @@ const MAX_MESSAGE_CHARS = 2_000;
 
 /**
  * Classifies an upstream HTTP response. 401/403 mean our provider key is wrong — an endpoint failure,
- * never the client's fault; 408 is the upstream timing out; other 4xx are passed through unchanged.
+ * never the client's fault, as is a 4xx whose vendor body blames the endpoint; 408 is the upstream
+ * timing out; other 4xx are passed through unchanged. A 429 waits for `retry-after`, else the body's
+ * hint, else the default; a 5xx carries a cool-down only when its vendor body asks for one.
  */
 export function classifyUpstreamResponse(
   response: UpstreamResponseHead,
@@ -41,14 +50,18 @@ export function classifyUpstreamResponse(
   });
 
   if (status >= 200 && status < 300) return { kind: 'ok' };
+  const vendor = safeParse(options.parseError, response.errorBody);
+  const hint = vendor?.retryAfterMs;
   if (status === 429) {
-    const fallback = options.defaultRetryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
+    const fallback = hint ?? options.defaultRetryAfterMs ?? DEFAULT_RETRY_AFTER_MS;
     return failover('rate_limited', parseRetryAfterMs(response.headers, options.now, fallback));
   }
   if (status === 408) return failover('timeout');
-  if (status === 401 || status === 403 || status < 400 || status >= 500) return failover('server_error');
+  if (status >= 500 && hint !== undefined)
+    return failover('server_error', parseRetryAfterMs(response.headers, options.now, hint));
+  if (status === 401 || status === 403 || status < 400 || status >= 500 || vendor?.endpointFault)
+    return failover('server_error');
 
-  const vendor = safeParse(options.parseError, response.errorBody);
   const message = vendor?.message.trim() || `The upstream rejected the request with HTTP ${status}.`;
   return {
     kind: 'reject',
