@@ -2,6 +2,8 @@ import type { MockLlm } from '@aigw/mock-llm';
 import { startMockLlm } from '@aigw/mock-llm';
 import type { RunningDeployment } from '@aigw/testing';
 import { startDistributedDeployment, startEmbeddedDeployment } from '@aigw/testing';
+import type { MetricsReport } from '@aigw/contracts';
+import { MetricsReportSchema } from '@aigw/contracts';
 import OpenAI, { AzureOpenAI } from 'openai';
 import { AZURE_UPSTREAM_KEY, BODY_LIMIT, FULL_KEY, LIMITED_KEY, writeE2eConfig } from './e2e-config';
 
@@ -277,6 +279,56 @@ describe.each(modes)('the gateway, %s mode, driven by the official openai SDK', 
       ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
       expect(mock.control.requests()).toHaveLength(0);
     });
+  });
+
+  it('reports usage metrics per application and endpoint, to a key only for its applications', async () => {
+    const metrics = (key: string, path = '/api/v1/dev/apirouter/metrics') =>
+      fetch(`${gateway.origin}${path}`, { headers: { authorization: `Bearer ${key}` } });
+    const report = async (key = FULL_KEY, path?: string): Promise<MetricsReport> => {
+      const res = await metrics(key, path);
+      expect(res.status).toBe(200);
+      return MetricsReportSchema.parse(await res.json());
+    };
+    const main = (r: MetricsReport) =>
+      r.applicationMetrics
+        .find((a) => a.applicationId === 'gpt-4o-mini')
+        ?.endpointMetrics.find((e) => e.endpoint === 'main');
+    // Earlier cases used `main` too (and, distributed, earlier runs on the same Postgres): count from here.
+    const before = main(await report())?.metrics.apiCalls ?? 0;
+    for (const n of [1, 2, 3])
+      await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: `n${n}` }],
+      });
+
+    // Usage is aggregated off the request path: poll, with a deadline.
+    const deadline = Date.now() + 15_000;
+    let latest = await report();
+    while ((main(latest)?.metrics.apiCalls ?? 0) < before + 3) {
+      if (Date.now() > deadline)
+        throw new Error(`main shows ${main(latest)?.metrics.apiCalls} calls, not ${before + 3}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      latest = await report();
+    }
+    expect(main(latest)).toMatchObject({ endpoint: 'main', uri: `${mock.url}/e/main/v1`, priority: 0 });
+    expect(main(latest)?.metrics.kInferenceTokens).toBeGreaterThan(0);
+    expect(latest).toMatchObject({
+      listenPort: Number(new URL(gateway.origin).port),
+      collectionIntervalMins: 1,
+      historyCount: 10,
+      endpointUri: '/api/v1/dev/apirouter/metrics',
+      status: 'OK',
+    });
+    expect(JSON.stringify(latest)).not.toContain(AZURE_UPSTREAM_KEY);
+
+    const viaV1 = await report(FULL_KEY, '/v1/usage-metrics');
+    expect(viaV1.applicationMetrics.map((a) => a.applicationId)).toEqual(
+      latest.applicationMetrics.map((a) => a.applicationId),
+    );
+    expect(viaV1.endpointUri).toBe('/v1/usage-metrics');
+    const limited = await report(LIMITED_KEY);
+    expect(limited.applicationMetrics.map((a) => a.applicationId)).toEqual(['text-embedding-3-small']);
+    expect((await metrics('sk-wrong')).status).toBe(401);
   });
 
   it('reaches every service over the bus', async () => {

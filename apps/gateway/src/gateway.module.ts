@@ -7,6 +7,7 @@ import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
 import { CompletionsController } from './completions/completions.controller';
 import { DispatchCompletion } from './completions/dispatch-completion.usecase';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
 import type { UsageRecorder } from './usage/usage-recorder';
 
@@ -15,7 +16,7 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig, bus: BusClient, usage: UsageRecorder): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [CompletionsController, ModelsController, HealthController],
+      controllers: [CompletionsController, ModelsController, HealthController, MetricsController],
       providers: [
         { provide: BusClient, useValue: bus },
         { provide: ApiKeyAuthenticator, useValue: new ApiKeyAuthenticator(config) },

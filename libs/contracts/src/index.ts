@@ -3,3 +3,4 @@ export * from './errors';
 export * from './router.schema';
 export * from './health.schema';
 export * from './usage.schema';
+export * from './metrics.schema';

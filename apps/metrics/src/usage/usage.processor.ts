@@ -1,0 +1,93 @@
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { UsageEvent } from '@aigw/contracts';
+import { Queues, UsageEventSchema } from '@aigw/contracts';
+import type { Job } from '@aigw/jobs';
+import { JobQueues } from '@aigw/jobs';
+import type { Clock } from '../metrics.tokens';
+import { CLOCK, JOB_QUEUES } from '../metrics.tokens';
+import { UsageRepository } from './usage.repository';
+
+/** Usage records aggregated at once by one metrics process; each holds a pooled connection briefly. */
+export const USAGE_CONCURRENCY = 8;
+
+const MINUTE_MS = 60_000;
+
+export type UsageJobOutcome = 'counted' | 'duplicate' | 'malformed';
+
+/**
+ * The worker of the `usage` queue: validates each record and adds it to the aggregates exactly once
+ * (see `UsageRepository.record`). A database failure rejects, so the queue retries the job later; a
+ * malformed record is logged and dropped, since no retry could ever make it valid.
+ */
+@Injectable()
+export class UsageProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly #logger = new Logger('UsageProcessor');
+  readonly #running = new Set<Promise<unknown>>();
+  #stopping = false;
+  #malformed = 0;
+
+  constructor(
+    @Inject(JOB_QUEUES) private readonly jobs: JobQueues,
+    private readonly usage: UsageRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.jobs
+      .get<unknown>(Queues.usage.name)
+      .process((job) => this.handle(job).then(() => undefined), { concurrency: USAGE_CONCURRENCY });
+  }
+
+  /** Lets the records being written finish before the DataSource closes; later ones wait for a retry. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.#stopping = true;
+    await Promise.allSettled([...this.#running]);
+  }
+
+  async handle(job: Job<unknown>): Promise<UsageJobOutcome> {
+    if (this.#stopping) throw new Error('the metrics service is stopping; the job will be retried');
+    const event = this.#parse(job);
+    if (event === null) return 'malformed';
+    const now = this.clock.now();
+    const recording = this.usage.record(event, minuteOf(event.finishedAt, now), now);
+    this.#running.add(recording);
+    try {
+      return (await recording) ? 'counted' : 'duplicate';
+    } finally {
+      this.#running.delete(recording);
+    }
+  }
+
+  /** Records dropped as malformed since the start. */
+  get malformedCount(): number {
+    return this.#malformed;
+  }
+
+  #parse(job: Job<unknown>): UsageEvent | null {
+    const parsed = UsageEventSchema.safeParse(job.data);
+    if (parsed.success && !Number.isNaN(Date.parse(parsed.data.finishedAt))) return parsed.data;
+    const problem = parsed.success ? 'finishedAt: not a date' : describeIssues(parsed.error.issues);
+    this.#malformed += 1;
+    this.#logger.error(`usage job ${job.id} dropped, malformed (${this.#malformed} so far): ${problem}`);
+    return null;
+  }
+}
+
+/**
+ * The minute a request ended, as the gateway saw it, so a record aggregated late still lands in its own
+ * minute. A gateway clock ahead of ours is capped at our now: a record never waits in the future.
+ */
+export function minuteOf(finishedAt: string, now: Date): Date {
+  const at = Math.min(Date.parse(finishedAt), now.getTime());
+  return new Date(Math.floor(at / MINUTE_MS) * MINUTE_MS);
+}
+
+/** The first few problems of a record, enough to find the producer's bug without flooding the log. */
+function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  const shown = issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+  const more = issues.length - shown.length;
+  return more > 0 ? `${shown.join('; ')} (and ${more} more)` : shown.join('; ');
+}
