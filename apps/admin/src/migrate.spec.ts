@@ -1,0 +1,45 @@
+import type { DynamicModule, Provider } from '@nestjs/common';
+import { resolveConfig } from '@aigw/config';
+import { TYPEORM_MODULE_OPTIONS } from '@nestjs/typeorm/dist/typeorm.constants';
+import { AdminModule } from './admin.module';
+import { adminMigrationOptions, MigrateEnvSchema } from './migrate';
+
+const URL = 'postgres://aigw@db:5432/aigw';
+
+/** The options AdminModule hands to TypeOrmModule.forRoot, found in its module tree. */
+function moduleTypeOrmOptions(module: DynamicModule): Record<string, unknown> {
+  const found: Array<Record<string, unknown>> = [];
+  const visit = (node: DynamicModule): void => {
+    for (const provider of (node.providers ?? []) as Array<
+      Provider & { provide?: unknown; useValue?: unknown }
+    >)
+      if (provider.provide === TYPEORM_MODULE_OPTIONS)
+        found.push(provider.useValue as Record<string, unknown>);
+    for (const child of node.imports ?? []) if (child && 'module' in child) visit(child);
+  };
+  visit(module);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+describe('admin migrate', () => {
+  const config = resolveConfig(
+    {
+      auth: { required: false },
+      applications: [{ id: 'chat', type: 'chat', endpoints: [{ id: 'm', provider: 'mock' }] }],
+    },
+    {},
+  );
+
+  it('migrates the DataSource that AdminModule declares: same entities, migrations and history table', () => {
+    const service = moduleTypeOrmOptions(AdminModule.forRoot({ config, databaseUrl: URL }));
+    const migrate = adminMigrationOptions(URL);
+    for (const key of ['type', 'url', 'name', 'entities', 'migrations', 'migrationsTableName'] as const)
+      expect({ [key]: migrate[key] }).toEqual({ [key]: service[key] });
+    expect(migrate.synchronize).toBe(false);
+  });
+
+  it('reads the database URL from DATABASE_URL', () => {
+    expect(MigrateEnvSchema.parse({ DATABASE_URL: URL })).toEqual({ DATABASE_URL: URL });
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * `node dist/apps/admin/src/migrate.js` (`aigw migrate` in the container image): applies the admin
+ * service's pending migrations and exits, so the schema is migrated once before the services start
+ * (the docker compose `migrate` service, the Kubernetes migration Job). The service itself still
+ * migrates on start (`migrationsRun`), so this step orders the work; it is not required for it.
+ */
+import { parseEnv, StoreEnv } from '@aigw/config';
+import { exitOnStartupError } from '@aigw/messaging';
+import { createTypeOrmOptions } from '@aigw/persistence';
+import { DataSource } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { z } from 'zod';
+import { ADMIN_DATA_SOURCE } from './admin-data-source';
+import { ConfigVersionEntity } from './config-versions/config-version.entity';
+import { CreateConfigVersions1795300000000 } from './config-versions/create-config-versions.migration';
+
+export const MigrateEnvSchema = z.object({ DATABASE_URL: StoreEnv.DATABASE_URL });
+
+/**
+ * The admin DataSource as AdminModule declares it (entities, migrations, history table); migrate.spec.ts
+ * fails when the two drift apart.
+ */
+export function adminMigrationOptions(databaseUrl: string): PostgresConnectionOptions {
+  return {
+    ...createTypeOrmOptions({
+      url: databaseUrl,
+      name: ADMIN_DATA_SOURCE,
+      entities: [ConfigVersionEntity],
+      migrations: [CreateConfigVersions1795300000000],
+      migrationsTableName: 'admin_migrations',
+      applicationName: 'aigw-admin-migrate',
+      poolSize: 1,
+    }),
+    // Run explicitly below, to report which ones ran.
+    migrationsRun: false,
+  };
+}
+
+/** Applies the pending migrations and returns their names (none on an up-to-date database). */
+export async function runAdminMigrations(databaseUrl: string): Promise<string[]> {
+  const dataSource = await new DataSource(adminMigrationOptions(databaseUrl)).initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  const env = parseEnv(MigrateEnvSchema, process.env);
+  const applied = await runAdminMigrations(env.DATABASE_URL);
+  process.stdout.write(
+    applied.length === 0
+      ? 'admin migrations: up to date\n'
+      : `admin migrations applied: ${applied.join(', ')}\n`,
+  );
+}
+
+if (require.main === module) main().catch(exitOnStartupError);
