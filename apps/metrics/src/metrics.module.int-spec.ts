@@ -135,6 +135,23 @@ describe.each([
     expect(endpointOf(await summary(), 'chat', 'primary')).toMatchObject({ apiCalls: 2, totalApiCalls: 2 });
   });
 
+  it('sums records written together in one batch per endpoint and minute', async () => {
+    const { processor, summary } = await boot();
+    const records = Array.from({ length: 40 }, (_, i) =>
+      record(`2026-03-01T10:0${i % 2}:0${i % 10}.000Z`, {
+        endpointId: i % 4 === 0 ? 'backup' : 'primary',
+        promptTokens: 10,
+        completionTokens: 5,
+      }),
+    );
+    // Delivered at once: the group commit writes most of them in shared transactions.
+    const outcomes = await Promise.all([...records, ...records].map((r) => processor.handle(job(r))));
+    expect(outcomes.filter((o) => o === 'counted')).toHaveLength(40);
+    const report = await summary();
+    expect(endpointOf(report, 'chat', 'primary')).toMatchObject({ apiCalls: 30, totalApiCalls: 30 });
+    expect(endpointOf(report, 'chat', 'backup')).toMatchObject({ apiCalls: 10, kInferenceTokens: 0.15 });
+  });
+
   it('aggregates what the gateway queues, through the usage queue, once per request id', async () => {
     const { jobs, summary } = await boot();
     const queue = jobs.get<UsageEvent>(Queues.usage.name);

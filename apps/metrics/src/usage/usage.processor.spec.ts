@@ -2,13 +2,17 @@ import { Logger } from '@nestjs/common';
 import type { UsageEvent } from '@aigw/contracts';
 import type { JobQueues } from '@aigw/jobs';
 import { usageEvent } from '../test/usage-event.fixture';
-import type { UsageRepository } from './usage.repository';
+import type { UsageEntry, UsageRepository } from './usage.repository';
 import { minuteOf, UsageProcessor } from './usage.processor';
 
 const NOW = new Date('2026-03-01T10:05:00.000Z');
 
+/** A repository whose batch write calls `record` for each entry of the batch. */
 function processorWith(record: (event: UsageEvent, bucket: Date) => Promise<boolean>) {
-  const repository = { record } satisfies Pick<UsageRepository, 'record'>;
+  const repository = {
+    recordAll: (entries: readonly UsageEntry[]) =>
+      Promise.all(entries.map(({ event, bucketStart }) => record(event, bucketStart))),
+  } satisfies Pick<UsageRepository, 'recordAll'>;
   return new UsageProcessor({} as JobQueues, repository as unknown as UsageRepository, { now: () => NOW });
 }
 

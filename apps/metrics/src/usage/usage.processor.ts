@@ -6,10 +6,16 @@ import type { Job } from '@aigw/jobs';
 import { JobQueues } from '@aigw/jobs';
 import type { Clock } from '../metrics.tokens';
 import { CLOCK, JOB_QUEUES } from '../metrics.tokens';
+import { GroupCommit } from './group-commit';
+import type { UsageEntry } from './usage.repository';
 import { UsageRepository } from './usage.repository';
 
-/** Usage records aggregated at once by one metrics process; each holds a pooled connection briefly. */
-export const USAGE_CONCURRENCY = 8;
+/**
+ * Usage records taken from the queue at once by one metrics process. They are written together (group
+ * commit, at most `USAGE_BATCH` per transaction), so this bounds the batch size rather than connections.
+ */
+export const USAGE_CONCURRENCY = 64;
+export const USAGE_BATCH = 64;
 
 const MINUTE_MS = 60_000;
 
@@ -17,7 +23,7 @@ export type UsageJobOutcome = 'counted' | 'duplicate' | 'malformed';
 
 /**
  * The worker of the `usage` queue: validates each record and adds it to the aggregates exactly once
- * (see `UsageRepository.record`). A database failure rejects, so the queue retries the job later; a
+ * (see `UsageRepository.recordAll`), in batches. A database failure rejects, so the queue retries the job later; a
  * malformed record is logged and dropped, since no retry could ever make it valid.
  */
 @Injectable()
@@ -26,12 +32,18 @@ export class UsageProcessor implements OnApplicationBootstrap, BeforeApplication
   readonly #running = new Set<Promise<unknown>>();
   #stopping = false;
   #malformed = 0;
+  readonly #batches: GroupCommit<UsageEntry, boolean>;
 
   constructor(
     @Inject(JOB_QUEUES) private readonly jobs: JobQueues,
     private readonly usage: UsageRepository,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.#batches = new GroupCommit(
+      (entries) => this.usage.recordAll(entries, this.clock.now()),
+      USAGE_BATCH,
+    );
+  }
 
   onApplicationBootstrap(): void {
     this.jobs
@@ -49,8 +61,10 @@ export class UsageProcessor implements OnApplicationBootstrap, BeforeApplication
     if (this.#stopping) throw new Error('the metrics service is stopping; the job will be retried');
     const event = this.#parse(job);
     if (event === null) return 'malformed';
-    const now = this.clock.now();
-    const recording = this.usage.record(event, minuteOf(event.finishedAt, now), now);
+    const recording = this.#batches.submit({
+      event,
+      bucketStart: minuteOf(event.finishedAt, this.clock.now()),
+    });
     this.#running.add(recording);
     try {
       return (await recording) ? 'counted' : 'duplicate';
