@@ -87,6 +87,7 @@ export async function startEmbedded(processEnv: Env, logger?: LoggerService): Pr
       mockLlmUrl: mock?.url ?? null,
       databaseUrl: postgres.url,
       redisUrl: null,
+      redisPrefix: 'aigw',
       jobs,
     };
     const services: INestMicroservice[] = [];

@@ -12,11 +12,8 @@ async function main(): Promise<void> {
   const env = parseEnv(GatewayEnvSchema, process.env);
   const logger = createLogger('gateway', { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? 'json' });
   const config = loadConfigFile(env.GATEWAY_CONFIG, process.env);
-  const jobs = new JobQueues({
-    mode: 'distributed',
-    redisUrl: env.REDIS_URL,
-    prefix: queuePrefix(env.BUS_NAMESPACE),
-  });
+  const redisPrefix = queuePrefix(env.BUS_NAMESPACE);
+  const jobs = new JobQueues({ mode: 'distributed', redisUrl: env.REDIS_URL, prefix: redisPrefix });
   const gateway = await startGateway(
     {
       mode: 'distributed',
@@ -25,6 +22,7 @@ async function main(): Promise<void> {
       mockLlmUrl: null,
       databaseUrl: null,
       redisUrl: env.REDIS_URL,
+      redisPrefix,
       jobs,
     },
     { host: env.GATEWAY_HOST ?? config.server.host, port: env.GATEWAY_PORT ?? config.server.port },

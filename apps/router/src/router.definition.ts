@@ -3,5 +3,11 @@ import { RouterModule } from './router.module';
 
 export const definition: ServiceDefinition = {
   service: 'router',
-  createModule: (runtime) => RouterModule.forRoot({ config: runtime.config, mockLlmUrl: runtime.mockLlmUrl }),
+  createModule: (runtime) =>
+    RouterModule.forRoot({
+      config: runtime.config,
+      mockLlmUrl: runtime.mockLlmUrl,
+      redisUrl: runtime.redisUrl,
+      redisPrefix: runtime.redisPrefix,
+    }),
 };

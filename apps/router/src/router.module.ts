@@ -11,6 +11,7 @@ import { EndpointFailover } from './routing/endpoint-failover.service';
 import { PriorityStrategy } from './routing/priority.strategy';
 import { RouteTable } from './routing/route-table.service';
 import { ROUTING_STRATEGY } from './routing/routing-strategy.interface';
+import { RouterRedis } from './shared-state/router-redis.provider';
 import { RouteStreamService } from './stream/route-stream.service';
 
 /** The router service: picks an application's endpoint and calls it through a provider adapter. */
@@ -30,6 +31,7 @@ export class RouterModule {
         RouteTable,
         RouteService,
         RouteStreamService,
+        RouterRedis,
       ],
     };
   }

@@ -28,6 +28,7 @@ export async function runStandalone(definition: ServiceDefinition, processEnv: E
   const logger = createLogger(definition.service, { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? 'json' });
   const config = loadConfigFile(env.GATEWAY_CONFIG, processEnv, { keys: false });
   const transport = { kind: 'nats', url: env.NATS_URL, namespace: env.BUS_NAMESPACE } as const;
+  const redisPrefix = queuePrefix(env.BUS_NAMESPACE);
   const runtime = {
     mode: 'distributed',
     config,
@@ -35,11 +36,8 @@ export async function runStandalone(definition: ServiceDefinition, processEnv: E
     mockLlmUrl: env.MOCK_LLM_URL ?? null,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
-    jobs: new JobQueues({
-      mode: 'distributed',
-      redisUrl: env.REDIS_URL,
-      prefix: queuePrefix(env.BUS_NAMESPACE),
-    }),
+    redisPrefix,
+    jobs: new JobQueues({ mode: 'distributed', redisUrl: env.REDIS_URL, prefix: redisPrefix }),
   } as const;
   const app = await startBusService({
     service: definition.service,

@@ -15,6 +15,8 @@ export interface ServiceRuntime {
   readonly databaseUrl: string | null;
   /** Redis URL; null in embedded mode, where jobs run in process. */
   readonly redisUrl: string | null;
+  /** Prefix of every Redis key this deployment writes (the bus namespace keeps deployments apart). */
+  readonly redisPrefix: string;
   /** Durable work queues (BullMQ on Redis, or in memory), shared by the services of this process. */
   readonly jobs: JobQueues;
 }

@@ -29,6 +29,9 @@ export interface RouterUnderTest {
 export async function startRouter(options: {
   readonly applications: readonly unknown[];
   readonly mockLlmUrl: string | null;
+  /** Redis for state shared by router replicas; omitted: in memory, as in embedded mode. */
+  readonly redisUrl?: string | null;
+  readonly redisPrefix?: string;
   readonly clock?: Clock;
   readonly streamIdleTimeoutMs?: number;
   readonly env?: Env;
@@ -42,7 +45,14 @@ export async function startRouter(options: {
     options.env ?? {},
   );
   let builder = Test.createTestingModule({
-    imports: [RouterModule.forRoot({ config, mockLlmUrl: options.mockLlmUrl })],
+    imports: [
+      RouterModule.forRoot({
+        config,
+        mockLlmUrl: options.mockLlmUrl,
+        redisUrl: options.redisUrl ?? null,
+        redisPrefix: options.redisPrefix ?? `aigw.test.${process.pid}`,
+      }),
+    ],
   });
   if (options.clock) builder = builder.overrideProvider(CLOCK).useValue(options.clock);
   const moduleRef = await builder.compile();
