@@ -29,8 +29,10 @@ server:
   bodyLimitBytes: ${BODY_LIMIT}
   requestTimeoutMs: 20000
   streamIdleTimeoutMs: 5000
+  trustProxy: ['127.0.0.1', '::1']
 auth:
   required: true
+  failedAttempts: { limit: 5, windowSeconds: 600 }
   keys:
     - { id: full, sha256: ${sha256Hex(FULL_KEY)}, applications: ['*'] }
     - { id: limited, sha256: ${sha256Hex(LIMITED_KEY)}, applications: [text-embedding-3-small] }

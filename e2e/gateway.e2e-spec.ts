@@ -14,7 +14,7 @@ const modes = [
   ['distributed', startDistributedDeployment],
 ] as const;
 
-describe.each(modes)('the gateway, %s mode, driven by the official openai SDK', (_mode, start) => {
+describe.each(modes)('the gateway, %s mode, driven by the official openai SDK', (mode, start) => {
   let mock: MockLlm;
   let gateway: RunningDeployment;
   let client: OpenAI;
@@ -278,6 +278,22 @@ describe.each(modes)('the gateway, %s mode, driven by the official openai SDK', 
         bad.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }),
       ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
       expect(mock.control.requests()).toHaveLength(0);
+    });
+
+    it('answers 429 to a client that keeps guessing keys, even once it guesses right', async () => {
+      // A client of its own behind the trusted proxy (loopback), so the other tests' address stays clear.
+      const guesser = { 'x-forwarded-for': `203.0.113.${mode === 'embedded' ? 1 : 2}` };
+      const guess = (key: string) =>
+        post('/v1/chat/completions', chat, { ...guesser, authorization: `Bearer ${key}` });
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await guess(`sk-guess-${i}`)).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401]);
+      const blocked = await guess(FULL_KEY);
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(500);
+      expect(((await blocked.json()) as { error: { code: string } }).error.code).toBe('rate_limit_exceeded');
+      expect((await post('/v1/chat/completions', chat)).status).toBe(200);
+      expect(mock.control.requests()).toHaveLength(1);
     });
   });
 

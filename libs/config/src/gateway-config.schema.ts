@@ -169,6 +169,13 @@ export const MetricsSettingsSchema = z.strictObject({
 export type MetricsSettings = z.infer<typeof MetricsSettingsSchema>;
 export const DEFAULT_METRICS_SETTINGS: MetricsSettings = MetricsSettingsSchema.parse({});
 
+/** Wrong keys one client address may present per window before its attempts get 429. */
+export const FailedAuthSchema = z.strictObject({
+  limit: z.number().int().min(1).default(10),
+  windowSeconds: z.number().int().min(1).max(86_400).default(60),
+});
+export type FailedAuthSettings = z.infer<typeof FailedAuthSchema>;
+
 export const GatewayConfigSchema = z.strictObject({
   server: z
     .strictObject({
@@ -184,6 +191,11 @@ export const GatewayConfigSchema = z.strictObject({
       requestTimeoutMs: z.number().int().positive().default(300_000),
       /** Bound on the wait for the first message of a stream, and between two messages. */
       streamIdleTimeoutMs: z.number().int().positive().default(120_000),
+      /**
+       * Behind a load balancer: trust `x-forwarded-for` from these proxy addresses or CIDRs (or `true`
+       * for any), so per-client limits see the client's address rather than the proxy's.
+       */
+      trustProxy: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).default(false),
     })
     .default({
       host: '127.0.0.1',
@@ -191,13 +203,15 @@ export const GatewayConfigSchema = z.strictObject({
       bodyLimitBytes: 4 * 1024 * 1024,
       requestTimeoutMs: 300_000,
       streamIdleTimeoutMs: 120_000,
+      trustProxy: false,
     }),
   auth: z
     .strictObject({
       required: z.boolean().default(true),
       keys: z.array(ApiKeySchema).default([]),
+      failedAttempts: FailedAuthSchema.default({ limit: 10, windowSeconds: 60 }),
     })
-    .default({ required: true, keys: [] }),
+    .default({ required: true, keys: [], failedAttempts: { limit: 10, windowSeconds: 60 } }),
   applications: z.array(ApplicationSchema).min(1, 'configure at least one application'),
   /** Optional: absent, the defaults apply (and the config version is what it was without it). */
   metrics: MetricsSettingsSchema.optional(),

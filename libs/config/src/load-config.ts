@@ -6,6 +6,7 @@ import type { Env } from './env';
 import type {
   ApplicationConfig,
   EndpointConfig,
+  FailedAuthSettings,
   GatewayConfigFile,
   MetricsSettings,
 } from './gateway-config.schema';
@@ -34,7 +35,11 @@ export interface GatewayConfig {
   /** Short content hash of the file: every response and trace can name the config that served it. */
   readonly version: string;
   readonly server: GatewayConfigFile['server'];
-  readonly auth: { readonly required: boolean; readonly keys: readonly ResolvedApiKey[] };
+  readonly auth: {
+    readonly required: boolean;
+    readonly keys: readonly ResolvedApiKey[];
+    readonly failedAttempts: FailedAuthSettings;
+  };
   readonly applications: readonly ResolvedApplication[];
   /** Interval history of the metrics service (defaults when the file has no `metrics` block). */
   readonly metrics: MetricsSettings;
@@ -161,7 +166,7 @@ export function resolveConfig(
   return {
     version,
     server: file.server,
-    auth: { required: file.auth.required, keys },
+    auth: { required: file.auth.required, keys, failedAttempts: file.auth.failedAttempts },
     applications,
     metrics: file.metrics ?? DEFAULT_METRICS_SETTINGS,
   };

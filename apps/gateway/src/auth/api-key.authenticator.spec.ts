@@ -10,8 +10,10 @@ const auth = new ApiKeyAuthenticator({
       { id: 'team-a', sha256: sha256Hex(KEY), applications: new Set(['chat']) },
       { id: 'ops', sha256: sha256Hex('sk-ops-key-0000000'), applications: null },
     ],
+    failedAttempts: { limit: 3, windowSeconds: 60 },
   },
 });
+const CLIENT = '203.0.113.7';
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -28,7 +30,7 @@ describe('ApiKeyAuthenticator', () => {
     ['a lower-case scheme', { authorization: `bearer ${KEY}` }],
     ['an Azure api-key header', { 'api-key': KEY }],
   ])('accepts %s', (_case, headers) => {
-    expect(auth.authenticate(headers).keyId).toBe('team-a');
+    expect(auth.authenticate(headers, CLIENT).keyId).toBe('team-a');
   });
 
   it.each([
@@ -37,21 +39,76 @@ describe('ApiKeyAuthenticator', () => {
     ['another scheme', { authorization: `Basic ${KEY}` }, 'Missing API key'],
     ['a wrong key', { authorization: 'Bearer sk-nope' }, 'Incorrect API key'],
   ])('rejects %s with 401', (_case, headers, message) => {
-    const error = thrown(() => auth.authenticate(headers)) as GatewayError;
+    const error = thrown(() => auth.authenticate(headers, CLIENT)) as GatewayError;
     expect([error.status, error.code]).toEqual([401, 'invalid_api_key']);
     expect(error.message).toContain(message);
   });
 
   it('limits a key to its applications with 403', () => {
-    const consumer = auth.authenticate({ authorization: `Bearer ${KEY}` });
+    const consumer = auth.authenticate({ authorization: `Bearer ${KEY}` }, CLIENT);
     expect(() => auth.authorize(consumer, 'chat')).not.toThrow();
     const error = thrown(() => auth.authorize(consumer, 'embeddings')) as GatewayError;
     expect([error.status, error.code]).toEqual([403, 'application_not_allowed']);
-    expect(auth.mayUse(auth.authenticate({ 'api-key': 'sk-ops-key-0000000' }), 'anything')).toBe(true);
+    expect(auth.mayUse(auth.authenticate({ 'api-key': 'sk-ops-key-0000000' }, CLIENT), 'anything')).toBe(
+      true,
+    );
   });
 
   it('lets anyone in when auth is not required', () => {
-    const open = new ApiKeyAuthenticator({ auth: { required: false, keys: [] } });
-    expect(open.authenticate({})).toEqual({ keyId: null, applications: null });
+    const open = new ApiKeyAuthenticator({
+      auth: { required: false, keys: [], failedAttempts: { limit: 3, windowSeconds: 60 } },
+    });
+    expect(open.authenticate({}, CLIENT)).toEqual({ keyId: null, applications: null });
+  });
+});
+
+describe('ApiKeyAuthenticator against key guessing', () => {
+  let now: number;
+  let guarded: ApiKeyAuthenticator;
+  const wrong = { authorization: 'Bearer sk-guess' };
+  const right = { authorization: `Bearer ${KEY}` };
+  const attempt = (headers: Record<string, string>, client = CLIENT) =>
+    (thrown(() => guarded.authenticate(headers, client)) as GatewayError).status;
+
+  beforeEach(() => {
+    now = 1_000_000;
+    guarded = new ApiKeyAuthenticator(
+      {
+        auth: {
+          required: true,
+          keys: [{ id: 'team-a', sha256: sha256Hex(KEY), applications: null }],
+          failedAttempts: { limit: 3, windowSeconds: 60 },
+        },
+      },
+      () => now,
+    );
+  });
+
+  it('answers 401 up to the limit, then 429 with the rest of the window as retry-after', () => {
+    expect([attempt(wrong), attempt(wrong), attempt(wrong)]).toEqual([401, 401, 401]);
+    now += 20_000;
+    const error = thrown(() => guarded.authenticate(wrong, CLIENT)) as GatewayError;
+    expect([error.status, error.code, error.retryAfterMs]).toEqual([429, 'rate_limit_exceeded', 40_000]);
+  });
+
+  it('refuses even the right key from a blocked address, until the window ends', () => {
+    for (let i = 0; i < 3; i++) attempt(wrong);
+    expect(attempt(right)).toBe(429);
+    now += 60_000;
+    expect(guarded.authenticate(right, CLIENT).keyId).toBe('team-a');
+  });
+
+  it('counts each address on its own', () => {
+    for (let i = 0; i < 3; i++) attempt(wrong);
+    expect(guarded.authenticate(right, '198.51.100.1').keyId).toBe('team-a');
+    expect(attempt(wrong, '198.51.100.1')).toBe(401);
+  });
+
+  it('does not count a missing key or a right one as a failure', () => {
+    for (let i = 0; i < 5; i++) {
+      expect(attempt({})).toBe(401);
+      guarded.authenticate(right, CLIENT);
+    }
+    expect(attempt(wrong)).toBe(401);
   });
 });

@@ -1,6 +1,7 @@
 import type { GatewayConfig, ResolvedApiKey } from '@aigw/config';
 import { GatewayError } from '@aigw/contracts';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { FailedAuthLimiter } from './failed-auth.limiter';
 
 /** Who is calling: the key's id (never the key itself) and the applications it may use. */
 export interface Consumer {
@@ -15,15 +16,22 @@ type Headers = Readonly<Record<string, string | string[] | undefined>>;
 /**
  * Gateway API keys: `Authorization: Bearer <key>` or `api-key: <key>` (Azure-style clients).
  * Keys are only ever held as SHA-256 digests; the presented key is hashed and compared in constant time.
+ * A client address that keeps presenting wrong keys is refused with 429 for the rest of its window.
  */
 export class ApiKeyAuthenticator {
   private readonly byDigest = new Map<string, ResolvedApiKey>();
+  private readonly failures: FailedAuthLimiter;
 
-  constructor(private readonly config: Pick<GatewayConfig, 'auth'>) {
+  constructor(
+    private readonly config: Pick<GatewayConfig, 'auth'>,
+    now: () => number = Date.now,
+  ) {
     for (const key of config.auth.keys) this.byDigest.set(key.sha256, key);
+    this.failures = new FailedAuthLimiter(config.auth.failedAttempts, now);
   }
 
-  authenticate(headers: Headers): Consumer {
+  /** `clientAddress`: the caller's IP, for the failed-attempt limit. */
+  authenticate(headers: Headers, clientAddress: string): Consumer {
     const presented = presentedKey(headers);
     if (presented === null) {
       if (!this.config.auth.required) return ANONYMOUS;
@@ -32,10 +40,18 @@ export class ApiKeyAuthenticator {
         'Missing API key. Send it as "Authorization: Bearer <key>" or in the "api-key" header.',
       );
     }
+    const blockedMs = this.failures.blockedForMs(clientAddress);
+    if (blockedMs > 0)
+      throw new GatewayError(
+        'rate_limit_exceeded',
+        `Too many requests with an incorrect API key from this client; retry in ${Math.ceil(blockedMs / 1000)} s.`,
+        { retryAfterMs: blockedMs },
+      );
     const digest = createHash('sha256').update(presented).digest();
     const hex = digest.toString('hex');
     const key = this.byDigest.get(hex);
     if (!key || !timingSafeEqual(Buffer.from(key.sha256, 'hex'), digest)) {
+      this.failures.recordFailure(clientAddress);
       throw new GatewayError('invalid_api_key', 'Incorrect API key provided.');
     }
     return { keyId: key.id, applications: key.applications };

@@ -38,7 +38,7 @@ export class DispatchCompletion {
   ) {}
 
   async execute(request: FastifyRequest, reply: FastifyReply, target: Target): Promise<void> {
-    const consumer = this.auth.authenticate(request.headers);
+    const consumer = this.auth.authenticate(request.headers, request.ip);
     const { app, operation, body } = this.admit(request.body, target);
     this.auth.authorize(consumer, app.id);
 

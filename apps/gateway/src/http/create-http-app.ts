@@ -33,6 +33,7 @@ export async function createHttpApp(
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.bodyLimitBytes,
     genReqId: requestId,
+    trustProxy: config.server.trustProxy,
     requestTimeout: 30_000,
     connectionTimeout: 0,
     keepAliveTimeout: 65_000,

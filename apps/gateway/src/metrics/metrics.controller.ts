@@ -32,7 +32,7 @@ export class MetricsController {
   }
 
   private async report(req: FastifyRequest): Promise<MetricsReport> {
-    const consumer = this.auth.authenticate(req.headers);
+    const consumer = this.auth.authenticate(req.headers, req.ip);
     const request: MetricsSummaryRequest = {
       applicationIds: this.directory.applications
         .filter((app) => this.auth.mayUse(consumer, app.id))

@@ -17,7 +17,7 @@ export class ModelsController {
 
   @Get()
   list(@Req() req: FastifyRequest): ModelList {
-    const consumer = this.auth.authenticate(req.headers);
+    const consumer = this.auth.authenticate(req.headers, req.ip);
     const data = this.directory.applications
       .filter((app) => this.auth.mayUse(consumer, app.id))
       .flatMap((app) => [app.id, ...app.models].map((id) => model(id)));
@@ -26,7 +26,7 @@ export class ModelsController {
 
   @Get(':id')
   get(@Param('id') id: string, @Req() req: FastifyRequest): ModelObject {
-    const consumer = this.auth.authenticate(req.headers);
+    const consumer = this.auth.authenticate(req.headers, req.ip);
     const app = this.directory.resolve(id);
     if (!this.auth.mayUse(consumer, app.id)) {
       throw new GatewayError(
