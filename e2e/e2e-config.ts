@@ -30,6 +30,8 @@ server:
   requestTimeoutMs: 20000
   streamIdleTimeoutMs: 5000
   trustProxy: ['127.0.0.1', '::1']
+  headersTimeoutMs: 1000
+  requestReceiveTimeoutMs: 3000
 auth:
   required: true
   failedAttempts: { limit: 5, windowSeconds: 600 }

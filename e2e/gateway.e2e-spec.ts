@@ -4,6 +4,7 @@ import type { RunningDeployment } from '@aigw/testing';
 import { startDistributedDeployment, startEmbeddedDeployment } from '@aigw/testing';
 import type { MetricsReport } from '@aigw/contracts';
 import { MetricsReportSchema } from '@aigw/contracts';
+import { connect } from 'node:net';
 import OpenAI, { AzureOpenAI } from 'openai';
 import { AZURE_UPSTREAM_KEY, BODY_LIMIT, FULL_KEY, LIMITED_KEY, writeE2eConfig } from './e2e-config';
 
@@ -279,6 +280,37 @@ describe.each(modes)('the gateway, %s mode, driven by the official openai SDK', 
       ).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
       expect(mock.control.requests()).toHaveLength(0);
     });
+
+    it.each([
+      ['its headers', 'POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n', 'x-slow: 1\r\n'],
+      [
+        'its body',
+        'POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n',
+        ' ',
+      ],
+    ])(
+      'closes a connection that trickles %s (slowloris)',
+      async (_part, opening, trickle) => {
+        const socket = connect(Number(new URL(gateway.origin).port), '127.0.0.1');
+        let closed = false;
+        let answer = '';
+        socket.on('data', (data: Buffer) => (answer += data.toString('latin1')));
+        socket.on('close', () => (closed = true));
+        socket.on('error', () => undefined);
+        socket.write(opening);
+        // One byte every 100 ms keeps the connection busy forever unless the server bounds it.
+        const started = Date.now();
+        while (!closed && Date.now() - started < 15_000) {
+          socket.write(trickle);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        socket.destroy();
+        expect(closed).toBe(true);
+        // Node answers 408 when it can still speak HTTP on the connection, else it just closes it.
+        if (answer !== '') expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      },
+      20_000,
+    );
 
     it('answers 429 to a client that keeps guessing keys, even once it guesses right', async () => {
       // A client of its own behind the trusted proxy (loopback), so the other tests' address stays clear.

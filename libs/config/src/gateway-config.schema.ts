@@ -196,6 +196,13 @@ export const GatewayConfigSchema = z.strictObject({
        * for any), so per-client limits see the client's address rather than the proxy's.
        */
       trustProxy: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).default(false),
+      /** Slow clients: bound on receiving the request headers, and the whole request (headers and body). */
+      headersTimeoutMs: z.number().int().min(100).max(600_000).default(15_000),
+      requestReceiveTimeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
+    })
+    .refine((s) => s.headersTimeoutMs <= s.requestReceiveTimeoutMs, {
+      path: ['headersTimeoutMs'],
+      message: 'must not exceed requestReceiveTimeoutMs',
     })
     .default({
       host: '127.0.0.1',
@@ -204,6 +211,8 @@ export const GatewayConfigSchema = z.strictObject({
       requestTimeoutMs: 300_000,
       streamIdleTimeoutMs: 120_000,
       trustProxy: false,
+      headersTimeoutMs: 15_000,
+      requestReceiveTimeoutMs: 30_000,
     }),
   auth: z
     .strictObject({

@@ -21,7 +21,7 @@ function requestId(req: IncomingMessage): string {
 
 /**
  * The gateway's HTTP server: Fastify under Nest. Bodies over the limit are refused with 413 before they
- * are read; slow clients are bounded by header and request timeouts; every body is parsed as JSON
+ * are read; slow clients (slowloris) are bounded by header and request-receive timeouts; every body is parsed as JSON
  * whatever its content type (curl's `-d` says form-urlencoded), since every inference route takes JSON.
  */
 export async function createHttpApp(
@@ -34,8 +34,11 @@ export async function createHttpApp(
     bodyLimit: config.server.bodyLimitBytes,
     genReqId: requestId,
     trustProxy: config.server.trustProxy,
-    requestTimeout: 30_000,
+    requestTimeout: config.server.requestReceiveTimeoutMs,
     connectionTimeout: 0,
+    // Node checks the header and request timeouts on this period (30 s by default), which would let a
+    // slow client hold its connection that much longer than the bound.
+    http: { connectionsCheckingInterval: Math.min(1_000, config.server.headersTimeoutMs) },
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
     logger: false,
@@ -49,7 +52,7 @@ export async function createHttpApp(
     },
   );
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.server.headersTimeout = 15_000;
+  fastify.server.headersTimeout = config.server.headersTimeoutMs;
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     '*',
