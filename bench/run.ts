@@ -58,7 +58,7 @@ applications:
   - id: gpt-4o-mini
     type: chat
     endpoints:
-      - { id: mock, provider: openai-compatible, url: '${mockUrl}/v1' }
+      - { id: mock, provider: openai-compatible, url: '${mockUrl}/v1', allowPrivateNetwork: true }
 `,
   );
   return path;

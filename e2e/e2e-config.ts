@@ -12,10 +12,11 @@ export const BODY_LIMIT = 64 * 1024;
 /**
  * A configuration whose every endpoint is a named instance of one mock provider, so each scenario
  * (failover on 429, on 5xx, all busy, abort) scripts its own endpoints and never disturbs another.
+ * The mock listens on loopback, which endpoints must be allowed to reach (`allowPrivateNetwork`).
  */
 export function writeE2eConfig(mockUrl: string): string {
   const ep = (id: string, priority: number, extra = '') =>
-    `      - { id: ${id}, provider: openai-compatible, url: '${mockUrl}/e/${id}/v1', priority: ${priority}, timeoutMs: 3000${extra} }`;
+    `      - { id: ${id}, provider: openai-compatible, url: '${mockUrl}/e/${id}/v1', priority: ${priority}, timeoutMs: 3000, allowPrivateNetwork: true${extra} }`;
   const chatApp = (id: string, endpoints: string[], models: string[] = []) =>
     [
       `  - id: ${id}`,
@@ -55,7 +56,7 @@ ${ep('legacy', 0)}
   - id: azure-chat
     type: chat
     endpoints:
-      - { id: azure, provider: azure-openai, url: '${mockUrl}/e/azure', deployment: dep-1, apiVersion: '2024-10-21', apiKeyEnv: E2E_AZURE_KEY }
+      - { id: azure, provider: azure-openai, url: '${mockUrl}/e/azure', deployment: dep-1, apiVersion: '2024-10-21', apiKeyEnv: E2E_AZURE_KEY, allowPrivateNetwork: true }
 `;
   const dir = mkdtempSync(join(tmpdir(), 'aigw-e2e-'));
   const path = join(dir, 'gateway.yaml');

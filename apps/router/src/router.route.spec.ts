@@ -25,6 +25,8 @@ describe('router: non-streaming routes against the mock LLM', () => {
     id,
     provider: 'mock',
     url: at(id),
+    // The specs' upstreams listen on loopback.
+    allowPrivateNetwork: true,
     ...extra,
   });
   const chatApp = (endpoints: unknown[]) => [{ id: 'chat', type: 'chat', endpoints }];
@@ -153,7 +155,7 @@ describe('router: non-streaming routes against the mock LLM', () => {
     router = await startRouter({
       applications: chatApp([
         endpoint('primary'),
-        { id: 'backup', provider: 'openai-compatible', url: refused },
+        { id: 'backup', provider: 'openai-compatible', url: refused, allowPrivateNetwork: true },
       ]),
       mockLlmUrl: null,
     });
@@ -163,6 +165,42 @@ describe('router: non-streaming routes against the mock LLM', () => {
       code: 'upstream_error',
       status: 502,
       message: 'all endpoints failed: primary: HTTP 500; backup: connection refused',
+    });
+  });
+
+  describe('server-side request forgery', () => {
+    const port = () => new URL(mock.url).port;
+
+    it.each([
+      ['an IP literal', () => `http://127.0.0.1:${port()}/e/literal/v1`],
+      ['a name resolving to loopback', () => `http://localhost:${port()}/e/named/v1`],
+      ['an IPv4-mapped IPv6 literal', () => `http://[::ffff:127.0.0.1]:${port()}/e/mapped/v1`],
+    ])('refuses %s unless the endpoint allows private networks', async (_case, url) => {
+      router = await startRouter({
+        applications: chatApp([{ id: 'internal', provider: 'openai-compatible', url: url() }]),
+        mockLlmUrl: null,
+      });
+      const error = await rejectionOf(router.controller.chat(routeRequest('chat', chatBody())));
+      expect(error).toMatchObject({
+        status: 502,
+        message:
+          'all endpoints failed: internal: refused: the endpoint is on a private, loopback or link-local address (allowPrivateNetwork is off)',
+      });
+      expect(mock.control.requests()).toHaveLength(0);
+    });
+
+    it('does not follow a redirect, to the cloud metadata address or anywhere', async () => {
+      router = await startRouter({
+        applications: chatApp([endpoint('moved'), endpoint('backup')]),
+        mockLlmUrl: null,
+      });
+      mock.control.script('moved', [
+        { status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } },
+      ]);
+      const result = await router.controller.chat(routeRequest('chat', chatBody()));
+      expect(result.endpointId).toBe('backup');
+      expect(result.attempts[0]).toMatchObject({ endpointId: 'moved', outcome: 'server_error', status: 302 });
+      expect(mock.control.requests().map((r) => r.instance)).toEqual(['moved', 'backup']);
     });
   });
 
@@ -227,6 +265,7 @@ describe('router: non-streaming routes against the mock LLM', () => {
           url: `${mock.url}/e/az`,
           deployment: 'gpt-4o-prod',
           apiKeyEnv: 'AZURE_KEY',
+          allowPrivateNetwork: true,
         },
       ]),
       mockLlmUrl: null,

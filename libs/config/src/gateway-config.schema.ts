@@ -96,6 +96,11 @@ export const EndpointSchema = z
     /** Lower is tried first; defaults to the endpoint's position in the list. */
     priority: z.number().int().min(0).optional(),
     timeoutMs: z.number().int().positive().max(3_600_000).default(120_000),
+    /**
+     * Let the endpoint be on a loopback, private or link-local address (a self-hosted model server).
+     * Off, such addresses are refused after DNS resolution (server-side request forgery). `mock` always may.
+     */
+    allowPrivateNetwork: z.boolean().default(false),
   })
   .superRefine((e, ctx) => {
     if (URL_REQUIRED_PROVIDERS.includes(e.provider) && !e.url)

@@ -27,6 +27,7 @@ export type OpenAiCompatibleEndpoint = Pick<
   | 'id'
   | 'model'
   | 'timeoutMs'
+  | 'allowPrivateNetwork'
   | 'apiKey'
   | 'authHeader'
   | 'authScheme'
@@ -100,6 +101,7 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
       headers: this.authHeaders(),
       body: upstreamBody,
       timeoutMs: this.endpoint.timeoutMs,
+      allowPrivateNetwork: this.endpoint.allowPrivateNetwork,
       signal,
       parseError: this.parseError,
     });
@@ -128,6 +130,7 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
       headers: this.authHeaders(),
       body: upstreamBody,
       timeoutMs: this.endpoint.timeoutMs,
+      allowPrivateNetwork: this.endpoint.allowPrivateNetwork,
       signal,
       parseError: this.parseError,
     });

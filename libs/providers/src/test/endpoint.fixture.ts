@@ -11,6 +11,8 @@ export function endpointFixture(
     provider: 'openai-compatible',
     timeoutMs: 2_000,
     priority: 0,
+    // The specs' upstreams listen on loopback.
+    allowPrivateNetwork: true,
     ...rest,
     apiKey: apiKey === null ? null : new Secret(apiKey),
   };

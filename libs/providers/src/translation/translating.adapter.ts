@@ -26,6 +26,7 @@ export type TranslatingEndpoint = Pick<
   | 'id'
   | 'model'
   | 'timeoutMs'
+  | 'allowPrivateNetwork'
   | 'apiKey'
   | 'authHeader'
   | 'authScheme'
@@ -109,6 +110,7 @@ export abstract class TranslatingAdapter implements ProviderAdapter {
       headers: this.headers(),
       body: mergeEndpointOptions(call.body, this.endpoint.options),
       timeoutMs: this.endpoint.timeoutMs,
+      allowPrivateNetwork: this.endpoint.allowPrivateNetwork,
       signal,
       parseError: this.parseError,
     });
@@ -155,6 +157,7 @@ export abstract class TranslatingAdapter implements ProviderAdapter {
       headers: this.headers(),
       body: call.body,
       timeoutMs: this.endpoint.timeoutMs,
+      allowPrivateNetwork: this.endpoint.allowPrivateNetwork,
       signal,
       parseError: this.parseError,
     });

@@ -31,6 +31,7 @@ describe('UpstreamHttpClient', () => {
     body: { model: 'm' },
     timeoutMs: 2_000,
     signal: new AbortController().signal,
+    allowPrivateNetwork: true,
     parseError: parseOpenAiError,
     ...overrides,
   });

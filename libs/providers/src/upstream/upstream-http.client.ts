@@ -2,6 +2,12 @@ import { context, propagation } from '@opentelemetry/api';
 import { GatewayError } from '@aigw/contracts';
 import type { Dispatcher } from 'undici';
 import { Agent, request } from 'undici';
+import {
+  PrivateNetworkRefused,
+  ipLiteral,
+  isPrivateAddress,
+  publicOnlyLookup,
+} from './private-network.guard';
 import { UpstreamFailure } from './upstream-failure.error';
 import type { UpstreamHeaders } from './upstream-headers';
 import type { VendorErrorParser } from './upstream-outcome.mapper';
@@ -16,6 +22,11 @@ export interface UpstreamCall {
   /** Bounds the wait for response headers, and for a non-stream also the body. */
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
+  /**
+   * The endpoint may be on a loopback, private or link-local address (the dev mock, a self-hosted model
+   * server). Otherwise such addresses are refused, after DNS resolution, as server-side request forgery.
+   */
+  readonly allowPrivateNetwork: boolean;
   /** Reads the vendor's error envelope of a non-2xx response. */
   readonly parseError: VendorErrorParser;
 }
@@ -47,17 +58,19 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
  * Agent (create one per process), injects the W3C trace context of the active span into every upstream
  * request, applies the endpoint timeout, and turns every failure into an `UpstreamFailure` (try the next
  * endpoint) or a `GatewayError` (the client's mistake). A caller abort is rethrown as the abort error.
+ * Two pools: endpoints not allowed on private networks connect only to public addresses, checked after
+ * DNS resolution; redirects are never followed.
  */
 export class UpstreamHttpClient {
-  private readonly agent: Agent;
+  private readonly publicAgent: Agent;
+  private readonly privateAgent: Agent;
   private readonly now: () => number;
 
   constructor(options: UpstreamHttpClientOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.agent = new Agent({
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-      keepAliveMaxTimeout: 10 * 60_000,
-    });
+    const pool = { keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000, keepAliveMaxTimeout: 10 * 60_000 };
+    this.publicAgent = new Agent({ ...pool, connect: { lookup: publicOnlyLookup } });
+    this.privateAgent = new Agent(pool);
   }
 
   async postJson(call: UpstreamCall): Promise<UpstreamJsonReply> {
@@ -89,10 +102,17 @@ export class UpstreamHttpClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([this.publicAgent.close(), this.privateAgent.close()]);
   }
 
   private send(call: UpstreamCall, accept: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    if (!call.allowPrivateNetwork) {
+      // An IP literal is connected to without a lookup, so it is checked here.
+      const { hostname } = new URL(call.url);
+      const literal = ipLiteral(hostname);
+      if (literal !== null && isPrivateAddress(literal))
+        return Promise.reject(new PrivateNetworkRefused(hostname, literal));
+    }
     const headers: Record<string, string> = {};
     // The one place trace context is written into upstream requests.
     propagation.inject(context.active(), headers);
@@ -102,7 +122,7 @@ export class UpstreamHttpClient {
       headers,
       body: JSON.stringify(call.body),
       signal,
-      dispatcher: this.agent,
+      dispatcher: call.allowPrivateNetwork ? this.privateAgent : this.publicAgent,
       // Our own deadline bounds headers (and non-stream bodies); stream idle gaps are bounded by the caller.
       headersTimeout: 0,
       bodyTimeout: 0,

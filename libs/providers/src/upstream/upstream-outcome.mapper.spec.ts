@@ -31,13 +31,20 @@ describe('classifyUpstreamResponse', () => {
     [401, {}, 'server_error', null],
     [403, {}, 'server_error', null],
     [408, {}, 'timeout', null],
-    [302, {}, 'server_error', null],
   ] as const)('%i %j fails over as %s', (status, headers, kind, retryAfterMs) => {
     const outcome = classify(status, headers, errorBody('upstream says no'));
     expect(outcome.kind).toBe('failover');
     const { failure } = outcome as { failure: UpstreamFailure };
     expect(failure).toBeInstanceOf(UpstreamFailure);
     expect(failure).toMatchObject({ kind, status, retryAfterMs, reason: `HTTP ${status}` });
+  });
+
+  it.each([301, 302, 307, 308])('%i is not followed: the endpoint failed', (status) => {
+    const outcome = classify(status, { location: 'http://169.254.169.254/latest/meta-data/' });
+    expect(outcome).toMatchObject({
+      kind: 'failover',
+      failure: { kind: 'server_error', status, reason: `HTTP ${status} redirect, not followed` },
+    });
   });
 
   it.each([

@@ -57,6 +57,13 @@ export function classifyUpstreamResponse(
     return failover('rate_limited', parseRetryAfterMs(response.headers, options.now, fallback));
   }
   if (status === 408) return failover('timeout');
+  // Redirects are never followed: a provider has no reason to send one, and following it could reach
+  // an address the endpoint's URL was checked not to be.
+  if (status >= 300 && status < 400)
+    return {
+      kind: 'failover',
+      failure: new UpstreamFailure('server_error', `HTTP ${status} redirect, not followed`, status),
+    };
   if (status >= 500 && hint !== undefined)
     return failover('server_error', parseRetryAfterMs(response.headers, options.now, hint));
   if (status === 401 || status === 403 || status < 400 || status >= 500 || vendor?.endpointFault)
@@ -94,6 +101,10 @@ const CONNECTION_REASONS: Readonly<Record<string, [UpstreamFailure['kind'], stri
   DEPTH_ZERO_SELF_SIGNED_CERT: ['connection_error', 'TLS certificate not trusted'],
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: ['connection_error', 'TLS certificate not trusted'],
   ERR_TLS_CERT_ALTNAME_INVALID: ['connection_error', 'TLS certificate does not match the host'],
+  EPRIVATENETWORK: [
+    'connection_error',
+    'refused: the endpoint is on a private, loopback or link-local address (allowPrivateNetwork is off)',
+  ],
   ETIMEDOUT: ['timeout', 'connection timed out'],
   UND_ERR_CONNECT_TIMEOUT: ['timeout', 'connect timed out'],
   UND_ERR_HEADERS_TIMEOUT: ['timeout', 'timed out waiting for response headers'],
