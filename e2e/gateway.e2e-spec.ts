@@ -4,6 +4,8 @@ import type { RunningDeployment } from '@aigw/testing';
 import { startDistributedDeployment, startEmbeddedDeployment } from '@aigw/testing';
 import type { MetricsReport } from '@aigw/contracts';
 import { MetricsReportSchema } from '@aigw/contracts';
+import type { IncomingMessage } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import OpenAI, { AzureOpenAI } from 'openai';
 import { AZURE_UPSTREAM_KEY, BODY_LIMIT, FULL_KEY, LIMITED_KEY, writeE2eConfig } from './e2e-config';
@@ -54,6 +56,56 @@ describe.each(modes)('the gateway, %s mode, driven by the official openai SDK', 
     const [upstream] = mock.control.requests('main');
     expect(upstream?.headers.authorization).toBeUndefined();
     expect(JSON.stringify(upstream?.headers)).not.toContain(FULL_KEY);
+  });
+
+  it('forwards none of the client headers upstream and never echoes an unsafe request id', async () => {
+    const clientHeaders = {
+      cookie: 'session=secret-cookie',
+      'x-api-key': 'sk-client-anthropic-key',
+      'proxy-authorization': 'Basic c2VjcmV0',
+      connection: 'keep-alive, x-hop',
+      'x-hop': 'hop-by-hop',
+      'x-forwarded-host': 'evil.example',
+      'x-request-id': 'spoofed id <script>',
+    };
+    // node:http, since fetch refuses to send hop-by-hop headers at all.
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest(`${gateway.origin}/v1/chat/completions`, {
+        method: 'POST',
+        headers: {
+          ...clientHeaders,
+          authorization: `Bearer ${FULL_KEY}`,
+          'content-type': 'application/json',
+        },
+      });
+      req.on('response', resolve).on('error', reject);
+      req.end(JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }));
+    });
+    res.resume();
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const [upstream] = mock.control.requests('main');
+    const sent = Object.keys(upstream?.headers ?? {});
+    for (const name of [...Object.keys(clientHeaders), 'authorization'])
+      expect(sent).not.toContain(name === 'connection' ? 'x-hop' : name);
+    expect(JSON.stringify(upstream?.headers)).not.toMatch(/secret|evil|sk-client|spoofed/);
+  });
+
+  it.each([
+    ['a bare CR in a header value', 'x-request-id: a\rx-injected: 1'],
+    ['a bare LF in a header value', 'x-request-id: a\nx-injected: 1'],
+    ['a header name with a space', 'bad header: 1'],
+  ])('refuses a request with %s at the HTTP parser (400)', async (_case, line) => {
+    const socket = connect(Number(new URL(gateway.origin).port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (data: Buffer) => (answer += data.toString('latin1')));
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    socket.on('error', () => undefined);
+    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n${line}\r\nContent-Length: 0\r\n\r\n`);
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(answer).not.toContain('x-injected');
+    expect(mock.control.requests()).toHaveLength(0);
   });
 
   it('selects the application by a model alias and carries the caller trace context upstream', async () => {
