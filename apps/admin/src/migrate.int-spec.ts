@@ -1,7 +1,7 @@
 import type { EmbeddedPostgres } from '@aigw/persistence';
 import { startEmbeddedPostgres } from '@aigw/persistence';
 import { Client } from 'pg';
-import { runAdminMigrations } from './migrate';
+import { runAdminMigrations, runServiceMigrations, SERVICE_MIGRATIONS } from './migrate';
 
 // PGlite compiles its WASM build on start: seconds.
 jest.setTimeout(60_000);
@@ -29,4 +29,31 @@ describe('runAdminMigrations on the embedded Postgres', () => {
       await client.end();
     }
   });
+});
+
+describe('runServiceMigrations on the embedded Postgres', () => {
+  let pg: EmbeddedPostgres;
+  beforeAll(async () => {
+    pg = await startEmbeddedPostgres({ dataDir: null });
+  });
+  afterAll(async () => {
+    await pg.close();
+  });
+
+  it.each(SERVICE_MIGRATIONS)(
+    'applies the %s service migrations once, in their own history',
+    async (service) => {
+      const applied = await runServiceMigrations(service, pg.url);
+      expect(applied.length).toBeGreaterThan(0);
+      expect(await runServiceMigrations(service, pg.url)).toEqual([]);
+      const client = new Client({ connectionString: pg.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${service}_migrations`);
+        expect(rows.map((row) => row.name)).toEqual(applied);
+      } finally {
+        await client.end();
+      }
+    },
+  );
 });

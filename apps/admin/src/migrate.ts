@@ -7,6 +7,7 @@
 import { parseEnv, StoreEnv } from '@aigw/config';
 import { exitOnStartupError } from '@aigw/messaging';
 import { createTypeOrmOptions } from '@aigw/persistence';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { z } from 'zod';
@@ -47,14 +48,40 @@ export async function runAdminMigrations(databaseUrl: string): Promise<string[]>
   }
 }
 
+/**
+ * The services whose tables this step migrates besides the admin's: each exports
+ * `run<Service>Migrations(databaseUrl)` from `apps/<service>/src/migrate`, loaded by name at run time
+ * (apps never import apps), as the embedded launcher loads the services' definitions.
+ */
+export const SERVICE_MIGRATIONS = ['memory'] as const;
+
+type MigrationsRunner = (databaseUrl: string) => Promise<string[]>;
+
+export async function runServiceMigrations(
+  service: (typeof SERVICE_MIGRATIONS)[number],
+  databaseUrl: string,
+): Promise<string[]> {
+  const name = `run${service[0]?.toUpperCase() ?? ''}${service.slice(1)}Migrations`;
+  const entry = (await import(join(__dirname, '..', '..', service, 'src', 'migrate'))) as Record<
+    string,
+    MigrationsRunner | undefined
+  >;
+  const run = entry[name];
+  if (run === undefined) throw new Error(`apps/${service}/src/migrate exports no ${name}`);
+  return run(databaseUrl);
+}
+
 async function main(): Promise<void> {
   const env = parseEnv(MigrateEnvSchema, process.env);
-  const applied = await runAdminMigrations(env.DATABASE_URL);
-  process.stdout.write(
-    applied.length === 0
-      ? 'admin migrations: up to date\n'
-      : `admin migrations applied: ${applied.join(', ')}\n`,
-  );
+  const report = (service: string, applied: string[]) =>
+    process.stdout.write(
+      applied.length === 0
+        ? `${service} migrations: up to date\n`
+        : `${service} migrations applied: ${applied.join(', ')}\n`,
+    );
+  report('admin', await runAdminMigrations(env.DATABASE_URL));
+  for (const service of SERVICE_MIGRATIONS)
+    report(service, await runServiceMigrations(service, env.DATABASE_URL));
 }
 
 if (require.main === module) main().catch(exitOnStartupError);

@@ -3,5 +3,12 @@ import { MemoryModule } from './memory.module';
 
 export const definition: ServiceDefinition = {
   service: 'memory',
-  createModule: () => ({ module: MemoryModule }),
+  createModule: (runtime) => {
+    if (!runtime.databaseUrl) throw new Error('the memory service needs a database (DATABASE_URL)');
+    return MemoryModule.forRoot({
+      config: runtime.config,
+      databaseUrl: runtime.databaseUrl,
+      jobs: runtime.jobs,
+    });
+  },
 };

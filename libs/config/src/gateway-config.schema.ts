@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApplicationMemorySettingsSchema, GlobalMemorySettingsSchema } from './memory-settings.schema';
 
 /**
  * The declarative configuration file (YAML). Applications are the unit of configuration, as in the
@@ -128,6 +129,10 @@ export const ApplicationSchema = z
     /** Model names the application answers to in the `model` field, besides its id. */
     models: z.array(z.string().min(1)).default([]),
     endpoints: z.array(EndpointSchema).min(1, 'an application needs at least one endpoint'),
+    /** Conversational memory (`x-thread-id`), see memory-settings.schema.ts. */
+    memorySettings: ApplicationMemorySettingsSchema.optional(),
+    /** Persist this application's prompts and completions; absent: the global `persistPrompts`. */
+    persistPrompts: z.boolean().optional(),
   })
   .superRefine((app, ctx) => {
     app.endpoints.forEach((e, j) => {
@@ -229,5 +234,9 @@ export const GatewayConfigSchema = z.strictObject({
   applications: z.array(ApplicationSchema).min(1, 'configure at least one application'),
   /** Optional: absent, the defaults apply (and the config version is what it was without it). */
   metrics: MetricsSettingsSchema.optional(),
+  /** Optional: conversational memory's global switch, sweep schedule and load timeout. */
+  memorySettings: GlobalMemorySettingsSchema.optional(),
+  /** Optional: persist every application's prompts (an application's `persistPrompts` wins). */
+  persistPrompts: z.boolean().optional(),
 });
 export type GatewayConfigFile = z.infer<typeof GatewayConfigSchema>;

@@ -5,3 +5,4 @@ export * from './load-config';
 export * from './secret';
 export * from './tokens';
 export * from './env-fragments';
+export * from './memory-settings.schema';

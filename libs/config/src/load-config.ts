@@ -11,6 +11,8 @@ import type {
   MetricsSettings,
 } from './gateway-config.schema';
 import { DEFAULT_METRICS_SETTINGS, GatewayConfigSchema } from './gateway-config.schema';
+import type { GlobalMemorySettings } from './memory-settings.schema';
+import { DEFAULT_GLOBAL_MEMORY_SETTINGS } from './memory-settings.schema';
 import { Secret } from './secret';
 
 export interface ResolvedEndpoint extends EndpointConfig {
@@ -43,6 +45,10 @@ export interface GatewayConfig {
   readonly applications: readonly ResolvedApplication[];
   /** Interval history of the metrics service (defaults when the file has no `metrics` block). */
   readonly metrics: MetricsSettings;
+  /** Conversational memory's global settings (defaults when the file has no `memorySettings` block). */
+  readonly memorySettings: GlobalMemorySettings;
+  /** The global prompt persistence switch (an application's `persistPrompts` wins). */
+  readonly persistPrompts: boolean;
 }
 
 export function sha256Hex(value: string): string {
@@ -169,5 +175,7 @@ export function resolveConfig(
     auth: { required: file.auth.required, keys, failedAttempts: file.auth.failedAttempts },
     applications,
     metrics: file.metrics ?? DEFAULT_METRICS_SETTINGS,
+    memorySettings: file.memorySettings ?? DEFAULT_GLOBAL_MEMORY_SETTINGS,
+    persistPrompts: file.persistPrompts ?? false,
   };
 }

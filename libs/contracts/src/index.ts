@@ -4,3 +4,6 @@ export * from './router.schema';
 export * from './health.schema';
 export * from './usage.schema';
 export * from './metrics.schema';
+export * from './memory.schema';
+export * from './prompt.schema';
+export * from './thread-id';

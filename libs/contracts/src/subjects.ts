@@ -14,7 +14,7 @@ export const Subjects = {
     health: 'router.v1.health',
   },
   cache: { health: 'cache.v1.health' },
-  memory: { health: 'memory.v1.health' },
+  memory: { health: 'memory.v1.health', load: 'memory.v1.load' },
   metrics: { health: 'metrics.v1.health', summary: 'metrics.v1.summary' },
   admin: { health: 'admin.v1.health', configVersion: 'admin.v1.config.version' },
 } as const;

@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { GatewayConfig } from '@aigw/config';
+import { GATEWAY_CONFIG, memoryPolicy } from '@aigw/config';
+import type { MemoryLoadReply, MemoryLoadRequest } from '@aigw/contracts';
+import { GatewayError, threadIdTime } from '@aigw/contracts';
+import type { Clock } from '../memory.tokens';
+import { CLOCK } from '../memory.tokens';
+import { trimHistory } from './history-trim';
+import type { ThreadRow } from './threads.repository';
+import { ThreadsRepository } from './threads.repository';
+
+/**
+ * Appends run off the request path, so a client may send its next turn before the last one is stored.
+ * A load then waits, at most `PENDING_WAIT_MS`, for the turn marked pending (or, for a thread minted
+ * less than `PENDING_WINDOW_MS` ago, for its first turn); a mark older than the window is stale (its
+ * request died with its gateway) and is ignored.
+ */
+export const PENDING_WAIT_MS = 1_000;
+export const PENDING_WINDOW_MS = 30_000;
+const POLL_MS = 20;
+
+/** `memory.v1.load`: the history of a live thread of this application and key, trimmed to `msgCount`. */
+@Injectable()
+export class LoadThreadService {
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly threads: ThreadsRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async load(request: MemoryLoadRequest): Promise<MemoryLoadReply> {
+    const app = this.config.applications.find((a) => a.id === request.applicationId);
+    const policy = app === undefined ? null : memoryPolicy(app, this.config);
+    if (policy === null || !policy.useMemory)
+      throw new GatewayError(
+        'invalid_request',
+        `Conversational memory is off for application ${request.applicationId}.`,
+      );
+    const thread = await this.#settled(request);
+    if (thread === null) throw notFound(request.threadId);
+    await this.threads.markPending(request.threadId, request.requestId, this.clock.now());
+    const interactions = await this.threads.interactions(request.threadId);
+    return {
+      threadId: request.threadId,
+      system: thread.system,
+      history: trimHistory(interactions, policy.msgCount),
+    };
+  }
+
+  /** The thread once no turn of it is being appended, or null when it is unknown, expired or not theirs. */
+  async #settledOnce(request: MemoryLoadRequest): Promise<{ thread: ThreadRow | null; wait: boolean }> {
+    const now = this.clock.now().getTime();
+    const thread = await this.threads.find(request.threadId);
+    if (thread === null) {
+      const minted = threadIdTime(request.threadId);
+      return { thread: null, wait: minted !== null && Math.abs(now - minted) < PENDING_WINDOW_MS };
+    }
+    const live =
+      thread.applicationId === request.applicationId &&
+      thread.consumerId === request.consumerId &&
+      (thread.expiresAt === null || thread.expiresAt.getTime() > now);
+    if (!live) return { thread: null, wait: false };
+    const pending =
+      thread.pendingRequestId !== null &&
+      thread.pendingRequestId !== request.requestId &&
+      thread.pendingSince !== null &&
+      now - thread.pendingSince.getTime() < PENDING_WINDOW_MS;
+    return { thread, wait: pending };
+  }
+
+  async #settled(request: MemoryLoadRequest): Promise<ThreadRow | null> {
+    const deadline = Date.now() + PENDING_WAIT_MS;
+    for (;;) {
+      const { thread, wait } = await this.#settledOnce(request);
+      if (!wait || Date.now() >= deadline) return thread;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+}
+
+function notFound(threadId: string): GatewayError {
+  return new GatewayError(
+    'thread_not_found',
+    `No live conversation thread ${threadId}: it never existed, has expired, or belongs to another ` +
+      'application or key. Send the request without x-thread-id to start a new thread.',
+    { param: 'x-thread-id' },
+  );
+}
