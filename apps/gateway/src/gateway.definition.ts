@@ -3,6 +3,7 @@ import { createClientProxy, BusClient } from '@aigw/messaging';
 import type { ServiceRuntime } from '@aigw/messaging';
 import type { UsageEvent } from '@aigw/contracts';
 import { Queues } from '@aigw/contracts';
+import { createStatefulFeatures } from './completions/follow-ups.factory';
 import { createHttpApp } from './http/create-http-app';
 import { UsageRecorder } from './usage/usage-recorder';
 
@@ -21,7 +22,8 @@ export async function startGateway(
   const bus = new BusClient(createClientProxy('gateway', runtime.transport));
   await bus.connect();
   const usage = new UsageRecorder(runtime.jobs.get<UsageEvent>(Queues.usage.name));
-  const app = await createHttpApp(runtime.config, bus, usage, logger);
+  const stateful = createStatefulFeatures(runtime.config, bus, runtime.jobs);
+  const app = await createHttpApp(runtime.config, bus, usage, logger, stateful);
   await app.listen(listen.port, listen.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : listen.port;

@@ -9,11 +9,18 @@ import { DispatchCompletion } from './completions/dispatch-completion.usecase';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
+import type { StatefulFeatures } from './completions/follow-ups.factory';
+import { JOB_RECORDERS } from './health/health.controller';
 import type { UsageRecorder } from './usage/usage-recorder';
 
 @Module({})
 export class GatewayModule {
-  static forRoot(config: GatewayConfig, bus: BusClient, usage: UsageRecorder): DynamicModule {
+  static forRoot(
+    config: GatewayConfig,
+    bus: BusClient,
+    usage: UsageRecorder,
+    stateful: StatefulFeatures,
+  ): DynamicModule {
     return {
       module: GatewayModule,
       controllers: [CompletionsController, ModelsController, HealthController, MetricsController],
@@ -21,10 +28,11 @@ export class GatewayModule {
         { provide: BusClient, useValue: bus },
         { provide: ApiKeyAuthenticator, useValue: new ApiKeyAuthenticator(config) },
         { provide: ApplicationDirectory, useValue: new ApplicationDirectory(config) },
+        { provide: JOB_RECORDERS, useValue: stateful.recorders },
         {
           provide: DispatchCompletion,
           useFactory: (auth: ApiKeyAuthenticator, directory: ApplicationDirectory) =>
-            new DispatchCompletion(config, auth, directory, bus, usage),
+            new DispatchCompletion(config, auth, directory, bus, usage, stateful.followUps),
           inject: [ApiKeyAuthenticator, ApplicationDirectory],
         },
       ],

@@ -10,6 +10,8 @@ import type { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
 import { errorBody, errorHeaders, validationError } from '../http/openai-error';
 import { CLIENT_CLOSED_REQUEST, RequestUsage, failedAttempts } from '../usage/request-usage';
 import type { UsageRecorder } from '../usage/usage-recorder';
+import type { CompletionFollowUp, CompletionFollowUps, RequestFailure } from './completion-follow-up';
+import { CLIENT_CLOSED } from './completion-follow-up';
 import { SseWriter } from './sse-writer';
 
 const SUBJECTS: Record<Operation, { unary: string; stream: string | null }> = {
@@ -35,6 +37,7 @@ export class DispatchCompletion {
     private readonly directory: ApplicationDirectory,
     private readonly bus: BusClient,
     private readonly usage: UsageRecorder,
+    private readonly followUps: CompletionFollowUps,
   ) {}
 
   async execute(request: FastifyRequest, reply: FastifyReply, target: Target): Promise<void> {
@@ -42,23 +45,34 @@ export class DispatchCompletion {
     const { app, operation, body } = this.admit(request.body, target);
     this.auth.authorize(consumer, app.id);
 
-    const routeRequest: RouteRequest = {
-      requestId: String(request.id),
-      applicationId: app.id,
-      consumerId: consumer.keyId,
-      body,
-    };
+    const requestId = String(request.id);
     const subjects = SUBJECTS[operation];
     const stream = body.stream === true && subjects.stream !== null;
     const usage = new RequestUsage({
-      requestId: routeRequest.requestId,
+      requestId,
       applicationId: app.id,
       consumerId: consumer.keyId,
       operation,
       stream,
     });
+    const turn = { headers: request.headers, app, operation, requestId, consumerId: consumer.keyId, body };
+    let followUp: CompletionFollowUp;
+    try {
+      followUp = await this.followUps.begin(turn);
+    } catch (error) {
+      const event = usage.finish(GatewayError.from(error).status);
+      this.usage.record(event);
+      this.followUps.rejected(turn, event, error);
+      throw error;
+    }
+    const routeRequest: RouteRequest = {
+      requestId,
+      applicationId: app.id,
+      consumerId: consumer.keyId,
+      body: followUp.body,
+    };
     if (stream && subjects.stream)
-      return this.relayStream(subjects.stream, routeRequest, request, reply, usage);
+      return this.relayStream(subjects.stream, routeRequest, request, reply, usage, followUp);
 
     let result: RouteResult;
     try {
@@ -66,16 +80,22 @@ export class DispatchCompletion {
         timeoutMs: this.config.server.requestTimeoutMs,
       });
     } catch (error) {
-      this.usage.record(usage.finish(GatewayError.from(error).status));
+      const failure = GatewayError.from(error);
+      const event = usage.finish(failure.status);
+      this.usage.record(event);
+      followUp.failed(event, failure);
       throw error;
     }
     usage.answered(result.endpointId, result.provider, result.model, failedAttempts(result.attempts));
     usage.tokens(result.usage);
     void reply
+      .headers(followUp.headers)
       .header('x-aigw-endpoint', result.endpointId)
       .header('x-aigw-config-version', this.config.version)
       .send(result.body);
-    this.usage.record(usage.finish(200));
+    const event = usage.finish(200);
+    this.usage.record(event);
+    followUp.answered(event, result.body);
   }
 
   private admit(
@@ -111,15 +131,19 @@ export class DispatchCompletion {
     request: FastifyRequest,
     reply: FastifyReply,
     usage: RequestUsage,
+    followUp: CompletionFollowUp,
   ): Promise<void> {
     void reply.hijack();
     const sse = new SseWriter(reply.raw);
     let started = false;
     let recorded = false;
-    const record = (status: number) => {
+    const record = (status: number, error: RequestFailure | null = null) => {
       if (recorded) return;
       recorded = true;
-      this.usage.record(usage.finish(status));
+      const event = usage.finish(status);
+      this.usage.record(event);
+      if (error === null) followUp.streamed(event);
+      else followUp.failed(event, error);
     };
     return new Promise<void>((resolve) => {
       const subscription = this.bus
@@ -133,6 +157,7 @@ export class DispatchCompletion {
               started = true;
               usage.answered(event.endpointId, event.provider, event.model, event.retries);
               sse.open({
+                ...followUp.headers,
                 'x-request-id': String(request.id),
                 'x-aigw-endpoint': event.endpointId,
                 'x-aigw-config-version': this.config.version,
@@ -141,6 +166,7 @@ export class DispatchCompletion {
               return;
             } else if (event.kind === 'chunk') {
               usage.firstToken();
+              followUp.chunk(event.data);
               sse.data(event.data);
             } else {
               usage.tokens(event.usage);
@@ -150,7 +176,7 @@ export class DispatchCompletion {
             const gatewayError = GatewayError.from(error);
             if (started) sse.fail(gatewayError);
             else writeRawError(reply, request, gatewayError);
-            record(gatewayError.status);
+            record(gatewayError.status, gatewayError);
             resolve();
           },
           complete: () => {
@@ -163,7 +189,7 @@ export class DispatchCompletion {
                 'The upstream stream ended before it started.',
               );
               writeRawError(reply, request, error);
-              record(error.status);
+              record(error.status, error);
             }
             resolve();
           },
@@ -171,7 +197,7 @@ export class DispatchCompletion {
       reply.raw.on('close', () => {
         if (!reply.raw.writableFinished) {
           subscription.unsubscribe();
-          record(CLIENT_CLOSED_REQUEST);
+          record(CLIENT_CLOSED_REQUEST, CLIENT_CLOSED);
         }
         resolve();
       });

@@ -1,8 +1,12 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import type { HealthReply } from '@aigw/contracts';
 import { BUS_SERVICES, HEALTH_SUBJECTS, Subjects } from '@aigw/contracts';
 import { BusClient } from '@aigw/messaging';
 import type { FastifyReply } from 'fastify';
+import type { NotQueuedCounter } from '../jobs/job-recorder';
+
+/** Nest token of the gateway's job recorders, whose losses `/health` reports. */
+export const JOB_RECORDERS = Symbol('JOB_RECORDERS');
 
 const PROBE_TIMEOUT_MS = 1000;
 
@@ -12,7 +16,10 @@ const PROBE_TIMEOUT_MS = 1000;
  */
 @Controller()
 export class HealthController {
-  constructor(private readonly bus: BusClient) {}
+  constructor(
+    private readonly bus: BusClient,
+    @Optional() @Inject(JOB_RECORDERS) private readonly recorders: readonly NotQueuedCounter[] = [],
+  ) {}
 
   @Get('healthz')
   live(): { status: 'ok' } {
@@ -45,6 +52,10 @@ export class HealthController {
       }),
     );
     const ok = probes.every((p) => p.status === 'ok');
-    void reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', services: probes });
+    // Jobs the gateway could not queue (Redis down) since it started, per queue: lost work.
+    const notQueued = Object.fromEntries(this.recorders.map((r) => [r.name, r.notQueuedCount]));
+    void reply
+      .code(ok ? 200 : 503)
+      .send({ status: ok ? 'ok' : 'degraded', services: probes, jobs: { notQueued } });
   }
 }

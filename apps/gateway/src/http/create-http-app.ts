@@ -8,6 +8,7 @@ import type { BusClient } from '@aigw/messaging';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { GatewayModule } from '../gateway.module';
+import type { StatefulFeatures } from '../completions/follow-ups.factory';
 import type { UsageRecorder } from '../usage/usage-recorder';
 import { OpenAiExceptionFilter } from './openai-exception.filter';
 
@@ -29,6 +30,7 @@ export async function createHttpApp(
   bus: BusClient,
   usage: UsageRecorder,
   logger: LoggerService | false,
+  stateful: StatefulFeatures,
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.bodyLimitBytes,
@@ -44,7 +46,7 @@ export async function createHttpApp(
     logger: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.forRoot(config, bus, usage),
+    GatewayModule.forRoot(config, bus, usage, stateful),
     adapter,
     {
       logger,

@@ -24,5 +24,5 @@ export function trimHistory(interactions: readonly StoredInteraction[], msgCount
  */
 export function interactionsToKeep<T>(interactions: readonly T[], msgCount: number): T[] {
   if (interactions.length <= msgCount + 1) return [...interactions];
-  return [interactions[0] as T, ...interactions.slice(interactions.length - msgCount)];
+  return [interactions[0], ...interactions.slice(interactions.length - msgCount)];
 }

@@ -1,0 +1,47 @@
+import type { GatewayConfig } from '@aigw/config';
+import type { MemoryAppendJob, PromptRecord } from '@aigw/contracts';
+import { MemoryJobs, PromptJobs } from '@aigw/contracts';
+import type { JobQueues } from '@aigw/jobs';
+import type { BusClient } from '@aigw/messaging';
+import type { NotQueuedCounter } from '../jobs/job-recorder';
+import { JobRecorder } from '../jobs/job-recorder';
+import { CompletionFollowUps } from './completion-follow-up';
+import { ConversationMemory } from './conversation-memory';
+
+/**
+ * Tries of an append or prompt job: with the backoff doubling from 1 s, the last one runs about an
+ * hour after the first, so a database outage shorter than that loses nothing.
+ */
+export const DURABLE_JOB_ATTEMPTS = 13;
+export const DURABLE_JOB_BACKOFF_MS = 1_000;
+
+export interface StatefulFeatures {
+  readonly followUps: CompletionFollowUps;
+  /** For `/health`: what could not be queued, per queue. */
+  readonly recorders: readonly NotQueuedCounter[];
+}
+
+export function createStatefulFeatures(
+  config: GatewayConfig,
+  bus: BusClient,
+  jobs: JobQueues,
+  retry: { attempts: number; backoffMs: number } = {
+    attempts: DURABLE_JOB_ATTEMPTS,
+    backoffMs: DURABLE_JOB_BACKOFF_MS,
+  },
+): StatefulFeatures {
+  const appends = new JobRecorder<MemoryAppendJob>(jobs.get(MemoryJobs.queue), {
+    jobName: MemoryJobs.append,
+    jobId: (job) => MemoryJobs.jobId(job.requestId),
+    ...retry,
+  });
+  const prompts = new JobRecorder<PromptRecord>(jobs.get(PromptJobs.queue), {
+    jobName: PromptJobs.record,
+    jobId: (record) => PromptJobs.jobId(record.requestId),
+    ...retry,
+  });
+  return {
+    followUps: new CompletionFollowUps(config, new ConversationMemory(config, bus, appends), prompts),
+    recorders: [appends, prompts],
+  };
+}
