@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ThreadIdSchema } from './memory.schema';
 
 /**
  * Prompt persistence (the seed's `persistPrompts`, table `apigtwyprompts`): one record per request of
@@ -21,7 +22,7 @@ export const PromptRecordSchema = z.object({
   /** The request body's `user` field. */
   user: z.string().nullable(),
   /** The conversation thread, when memory is on for the application. */
-  threadId: z.string().nullable(),
+  threadId: ThreadIdSchema.nullable(),
   stream: z.boolean(),
   /** What was sent upstream: `messages` (the thread's history included), `prompt`, or `input`. */
   prompt: z.unknown(),

@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '@aigw/config';
 import { memoryPolicy } from '@aigw/config';
 import type { ChatMessage, PromptRecord, UsageEvent } from '@aigw/contracts';
-import { GatewayError, THREAD_ID_HEADER } from '@aigw/contracts';
+import { GatewayError, THREAD_ID_HEADER, ThreadIdSchema } from '@aigw/contracts';
 import type { JobRecorder } from '../jobs/job-recorder';
 import { completionOf, promptRecord } from '../prompts/prompt-record';
 import type { ConversationMemory, MemoryTurn, MemoryTurnRequest } from './conversation-memory';
@@ -41,11 +41,11 @@ export class CompletionFollowUps {
   /** A request refused before its dispatch (its thread could not be loaded) is persisted too. */
   rejected(request: MemoryTurnRequest, usage: UsageEvent, error: unknown): void {
     if (!memoryPolicy(request.app, this.config).persistPrompts) return;
-    const threadId = request.headers[THREAD_ID_HEADER];
+    const threadId = ThreadIdSchema.safeParse(request.headers[THREAD_ID_HEADER]);
     void this.prompts.record(
       promptRecord(usage, {
         body: request.body,
-        threadId: typeof threadId === 'string' ? threadId : null,
+        threadId: threadId.success ? threadId.data : null,
         completion: null,
         error: GatewayError.from(error),
       }),
