@@ -28,7 +28,7 @@ export function intervalMs(interval: string): number {
 const EntryExpirySchema = z
   .string()
   .regex(INTERVAL, 'an interval such as "30 seconds", "5 minutes", "2 hours" or "1 day"')
-  .refine((value) => intervalMs(value) > 0, 'must be longer than zero');
+  .refine((value) => !INTERVAL.test(value) || intervalMs(value) > 0, 'must be longer than zero');
 
 /** The cron syntax BullMQ reads: 5 fields, or 6 with seconds first. Checked fully at schedule time. */
 const CronSchema = z
