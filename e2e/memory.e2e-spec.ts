@@ -16,7 +16,7 @@ const MACHINE_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Two chat applications with memory (msgCount 2) and prompt persistence, one without either. */
 function writeConfig(mockUrl: string): string {
   const app = (id: string, extra: string) =>
-    `  - id: ${id}\n    type: chat\n${extra}    endpoints:\n      - { id: ${id}, provider: openai-compatible, url: '${mockUrl}/e/${id}/v1', timeoutMs: 3000 }`;
+    `  - id: ${id}\n    type: chat\n${extra}    endpoints:\n      - { id: ${id}, provider: openai-compatible, url: '${mockUrl}/e/${id}/v1', timeoutMs: 3000, allowPrivateNetwork: true }`;
   const memory = `    memorySettings: { useMemory: true, msgCount: 2, entryExpiry: '1 hour' }\n    persistPrompts: true\n`;
   const yaml = `
 server: { requestTimeoutMs: 20000, streamIdleTimeoutMs: 5000 }

@@ -29,7 +29,7 @@ applications:
     memorySettings: { useMemory: true, msgCount: 5 }
     persistPrompts: true
     endpoints:
-      - { id: threads, provider: openai-compatible, url: '${mockUrl}/e/threads/v1', timeoutMs: 3000 }
+      - { id: threads, provider: openai-compatible, url: '${mockUrl}/e/threads/v1', timeoutMs: 3000, allowPrivateNetwork: true }
 `;
   const path = join(mkdtempSync(join(tmpdir(), 'aigw-e2e-outage-')), 'gateway.yaml');
   writeFileSync(path, yaml);
