@@ -135,6 +135,12 @@ export const ApplicationSchema = z
     persistPrompts: z.boolean().optional(),
   })
   .superRefine((app, ctx) => {
+    if (app.memorySettings?.useMemory === true && app.type !== 'chat')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['memorySettings', 'useMemory'],
+        message: 'conversational memory is for chat applications only',
+      });
     app.endpoints.forEach((e, j) => {
       if (!providerServes(e.provider, app.type))
         ctx.addIssue({

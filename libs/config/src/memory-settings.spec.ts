@@ -68,13 +68,6 @@ describe('memorySettings and persistPrompts', () => {
       { useMemory: false, msgCount: 5, expiryMs: null, persistPrompts: false },
     ],
     [
-      'memory on a non-chat application (ignored)',
-      ', memorySettings: { useMemory: true }',
-      '',
-      'completions',
-      { useMemory: false, msgCount: 5, expiryMs: null, persistPrompts: false },
-    ],
-    [
       'prompts persisted globally',
       '',
       'persistPrompts: true\n',
@@ -115,6 +108,13 @@ describe('memorySettings and persistPrompts', () => {
     const problems = problemsOf(() => config(app(extra), globals));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${path.replace(/[.[\]]/g, '\\$&')}\\b`));
+  });
+
+  it('refuse memory on an application that is not chat', () => {
+    const problems = problemsOf(() => config(app(', memorySettings: { useMemory: true }', 'completions')));
+    expect(problems).toEqual([
+      'applications[0].memorySettings.useMemory: conversational memory is for chat applications only',
+    ]);
   });
 
   it('are part of the config version when given', () => {
