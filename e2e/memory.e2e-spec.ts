@@ -26,6 +26,7 @@ auth:
 applications:
 ${app('threads', memory)}
 ${app('threads-stream', memory)}
+${app('threads-ganrad', memory)}
 ${app('stateless', '')}
 `;
   const path = join(mkdtempSync(join(tmpdir(), 'aigw-e2e-memory-')), 'gateway.yaml');
@@ -126,6 +127,30 @@ describe.each(modes)(
       ]);
     });
 
+    it('keeps the contract on the seed gateway route (/api/v1/{env}/apirouter/lb/{appId})', async () => {
+      const post = (content: string, threadId?: string) =>
+        fetch(`${gateway.origin}/api/v1/dev/apirouter/lb/threads-ganrad`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${KEY}`,
+            'content-type': 'application/json',
+            ...(threadId === undefined ? {} : { 'x-thread-id': threadId }),
+          },
+          body: JSON.stringify({ messages: [user(content)] }),
+        });
+      const first = await post('seed one');
+      expect(first.status).toBe(200);
+      const threadId = first.headers.get('x-thread-id')!;
+      const second = await post('seed two', threadId);
+      expect(second.status).toBe(200);
+      expect(second.headers.get('x-thread-id')).toBe(threadId);
+      expect(upstreamMessages(mock, 'threads-ganrad').at(-1)).toEqual([
+        user('seed one'),
+        reply('seed one'),
+        user('seed two'),
+      ]);
+    });
+
     it('answers an unknown thread with 404 thread_not_found, a malformed one with 400, before any upstream call', async () => {
       const before = mock.control.requests('threads').length;
       const unknown = await chat('threads', 'hello', randomUUID()).catch((e: unknown) => e);
@@ -152,19 +177,14 @@ describe.each(modes)(
         try {
           const count = async () =>
             (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM memory_prompts')).rows[0]?.n ?? 0;
-          // Earlier specs: 4 + 2 turns, 2 refused threads; none for the stateless application.
+          // Earlier specs: 4 + 2 + 2 turns, 2 refused threads; none for the stateless application.
           const deadline = Date.now() + 15_000;
-          while ((await count()) < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+          while ((await count()) < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
           const { rows } = await db.query<{ status: number; code: string | null; thread: string | null }>(
             `SELECT status, error->>'code' AS code, thread_id AS thread FROM memory_prompts ORDER BY finished_at`,
           );
           expect(rows.map((r) => [r.status, r.code])).toEqual([
-            [200, null],
-            [200, null],
-            [200, null],
-            [200, null],
-            [200, null],
-            [200, null],
+            ...Array.from({ length: 8 }, () => [200, null]),
             [404, 'thread_not_found'],
             [400, 'invalid_request'],
           ]);
