@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { ApplicationMemorySettingsSchema, GlobalMemorySettingsSchema } from './memory-settings.schema';
+import {
+  API_KEY_RATE_LIMIT_FIELDS,
+  ApplicationRateLimitsSchema,
+  ENDPOINT_RATE_LIMIT_FIELDS,
+  RateLimitingSettingsSchema,
+} from './rate-limit.schema';
 
 /**
  * The declarative configuration file (YAML). Applications are the unit of configuration, as in the
@@ -102,6 +108,7 @@ export const EndpointSchema = z
      * Off, such addresses are refused after DNS resolution (server-side request forgery). `mock` always may.
      */
     allowPrivateNetwork: z.boolean().default(false),
+    ...ENDPOINT_RATE_LIMIT_FIELDS,
   })
   .superRefine((e, ctx) => {
     if (URL_REQUIRED_PROVIDERS.includes(e.provider) && !e.url)
@@ -133,6 +140,7 @@ export const ApplicationSchema = z
     memorySettings: ApplicationMemorySettingsSchema.optional(),
     /** Persist this application's prompts and completions; absent: the global `persistPrompts`. */
     persistPrompts: z.boolean().optional(),
+    rateLimits: ApplicationRateLimitsSchema.optional(),
   })
   .superRefine((app, ctx) => {
     if (app.memorySettings?.useMemory === true && app.type !== 'chat')
@@ -167,6 +175,7 @@ export const ApiKeySchema = z
       .optional(),
     /** Application ids this key may use; `*` for all. */
     applications: z.array(z.string().min(1)).min(1).default(['*']),
+    ...API_KEY_RATE_LIMIT_FIELDS,
   })
   .refine((k) => (k.sha256 === undefined) !== (k.env === undefined), {
     message: 'give exactly one of sha256 or env',
@@ -244,5 +253,6 @@ export const GatewayConfigSchema = z.strictObject({
   memorySettings: GlobalMemorySettingsSchema.optional(),
   /** Optional: persist every application's prompts (an application's `persistPrompts` wins). */
   persistPrompts: z.boolean().optional(),
+  rateLimiting: RateLimitingSettingsSchema.optional(),
 });
 export type GatewayConfigFile = z.infer<typeof GatewayConfigSchema>;

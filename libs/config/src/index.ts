@@ -6,3 +6,4 @@ export * from './secret';
 export * from './tokens';
 export * from './env-fragments';
 export * from './memory-settings.schema';
+export * from './rate-limit.schema';

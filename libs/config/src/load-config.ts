@@ -13,6 +13,8 @@ import type {
 import { DEFAULT_METRICS_SETTINGS, GatewayConfigSchema } from './gateway-config.schema';
 import type { GlobalMemorySettings } from './memory-settings.schema';
 import { DEFAULT_GLOBAL_MEMORY_SETTINGS } from './memory-settings.schema';
+import type { ResolvedRateLimiting } from './rate-limit.schema';
+import { resolveRateLimiting } from './rate-limit.schema';
 import { Secret } from './secret';
 
 export interface ResolvedEndpoint extends EndpointConfig {
@@ -49,6 +51,7 @@ export interface GatewayConfig {
   readonly memorySettings: GlobalMemorySettings;
   /** The global prompt persistence switch (an application's `persistPrompts` wins). */
   readonly persistPrompts: boolean;
+  readonly rateLimiting: ResolvedRateLimiting;
 }
 
 export function sha256Hex(value: string): string {
@@ -177,5 +180,6 @@ export function resolveConfig(
     metrics: file.metrics ?? DEFAULT_METRICS_SETTINGS,
     memorySettings: file.memorySettings ?? DEFAULT_GLOBAL_MEMORY_SETTINGS,
     persistPrompts: file.persistPrompts ?? false,
+    rateLimiting: resolveRateLimiting(file),
   };
 }
