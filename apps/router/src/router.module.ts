@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { GATEWAY_CONFIG } from '@aigw/config';
+import { RATE_LIMIT_PROVIDERS } from './rate-limits/rate-limits.providers';
 import { RouteService } from './route/route.service';
 import { RouterMessagesController } from './router.messages.controller';
 import type { RouterModuleOptions } from './router.options';
@@ -32,6 +33,7 @@ export class RouterModule {
         RouteService,
         RouteStreamService,
         RouterRedis,
+        ...RATE_LIMIT_PROVIDERS,
       ],
     };
   }

@@ -7,3 +7,4 @@ export * from './metrics.schema';
 export * from './memory.schema';
 export * from './prompt.schema';
 export * from './thread-id';
+export * from './rate-limit.schema';

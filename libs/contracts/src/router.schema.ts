@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RateLimitStatusSchema } from './rate-limit.schema';
 
 /** What the gateway asks the router to do. The body is the client's validated OpenAI request. */
 export const RouteRequestSchema = z.object({
@@ -34,6 +35,7 @@ export const RouteResultSchema = z.object({
   body: z.record(z.string(), z.unknown()),
   usage: UsageSchema.nullable(),
   attempts: z.array(AttemptSchema),
+  rateLimit: RateLimitStatusSchema.optional(),
 });
 export type RouteResult = z.infer<typeof RouteResultSchema>;
 
@@ -50,6 +52,7 @@ export const RouterStreamEventSchema = z.discriminatedUnion('kind', [
     model: z.string(),
     /** The failed attempts before this endpoint accepted the stream. */
     retries: z.number().int().nonnegative(),
+    rateLimit: RateLimitStatusSchema.optional(),
   }),
   z.object({ kind: z.literal('chunk'), data: z.string() }),
   /** Last message of a stream that ended well: the usage the upstream reported, if it did. */

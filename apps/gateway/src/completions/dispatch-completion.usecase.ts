@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApplicationDirectory } from '../applications/application-directory';
 import type { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
 import { errorBody, errorHeaders, validationError } from '../http/openai-error';
+import { rateLimitHeaders } from '../http/rate-limit-headers';
 import { CLIENT_CLOSED_REQUEST, RequestUsage, failedAttempts } from '../usage/request-usage';
 import type { UsageRecorder } from '../usage/usage-recorder';
 import type { CompletionFollowUp, CompletionFollowUps, RequestFailure } from './completion-follow-up';
@@ -92,6 +93,7 @@ export class DispatchCompletion {
       .headers(followUp.headers)
       .header('x-aigw-endpoint', result.endpointId)
       .header('x-aigw-config-version', this.config.version)
+      .headers(rateLimitHeaders(result.rateLimit))
       .send(result.body);
     const event = usage.finish(200);
     this.usage.record(event);
@@ -161,6 +163,7 @@ export class DispatchCompletion {
                 'x-request-id': String(request.id),
                 'x-aigw-endpoint': event.endpointId,
                 'x-aigw-config-version': this.config.version,
+                ...rateLimitHeaders(event.rateLimit),
               });
             } else if (!started) {
               return;

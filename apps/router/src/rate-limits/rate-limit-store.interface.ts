@@ -10,6 +10,8 @@ export interface CounterSpec {
   readonly measure: Measure;
   readonly limit: number;
   readonly windowMs: number;
+  /** For messages: `requests per minute of application chat`. */
+  readonly label: string;
 }
 
 /** Tokens a request is expected (at admission) or known (at settlement) to use. */

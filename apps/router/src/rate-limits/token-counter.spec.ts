@@ -1,4 +1,4 @@
-import { encodeChat } from 'gpt-tokenizer/encoding/o200k_base';
+import { encodeChat } from 'gpt-tokenizer/cjs/encoding/o200k_base';
 import {
   StreamOutputTally,
   choiceCount,

@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { countTokens } from 'gpt-tokenizer/cjs/encoding/o200k_base';
 import type { ProviderOperation } from '@aigw/providers';
 
 /**
@@ -38,7 +38,7 @@ function countChat(messages: unknown, tools: unknown): number {
   let tokens = REPLY_PRIMING;
   for (const message of messages as unknown[]) {
     if (!isRecord(message)) continue;
-    tokens += TOKENS_PER_MESSAGE + countText(String(message.role ?? ''));
+    tokens += TOKENS_PER_MESSAGE + countText(typeof message.role === 'string' ? message.role : '');
     tokens += countContent(message.content);
     if (typeof message.name === 'string') tokens += TOKENS_PER_NAME + countText(message.name);
     if (Array.isArray(message.tool_calls)) tokens += countText(JSON.stringify(message.tool_calls));

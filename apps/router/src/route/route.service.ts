@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { RouteRequest, RouteResult } from '@aigw/contracts';
 import type { ProviderOperation, ProviderResponse } from '@aigw/providers';
+import { RateLimiter } from '../rate-limits/rate-limiter.service';
+import type { FailoverSuccess } from '../routing/endpoint-failover.service';
 import { EndpointFailover } from '../routing/endpoint-failover.service';
 import { RouteTable } from '../routing/route-table.service';
 import type { RouteTarget } from '../routing/route-target';
@@ -14,18 +16,29 @@ export class RouteService {
   constructor(
     private readonly table: RouteTable,
     private readonly failover: EndpointFailover,
+    private readonly limits: RateLimiter,
   ) {}
 
   async route(operation: ProviderOperation, request: RouteRequest): Promise<RouteResult> {
     const targets = this.table.targets(request.applicationId, operation);
+    const ticket = await this.limits.admit(operation, request);
+    const { body } = ticket;
     const signal = NOT_CANCELLED;
     const call = (target: RouteTarget): Promise<ProviderResponse> => {
       const { adapter } = target;
-      if (operation === 'chat') return adapter.chat(request.body, signal);
-      if (operation === 'completions') return adapter.completions(request.body, signal);
-      return adapter.embeddings(request.body, signal);
+      if (operation === 'chat') return adapter.chat(body, signal);
+      if (operation === 'completions') return adapter.completions(body, signal);
+      return adapter.embeddings(body, signal);
     };
-    const { target, value, attempts } = await this.failover.run(targets, call, signal);
+    let served: FailoverSuccess<ProviderResponse>;
+    try {
+      served = await this.failover.run(targets, call, signal, ticket);
+    } catch (error) {
+      ticket.settle({ served: false });
+      throw error;
+    }
+    const { target, value, attempts } = served;
+    ticket.settle({ served: true, usage: value.usage });
     return {
       endpointId: target.endpoint.id,
       provider: target.adapter.provider,
@@ -33,6 +46,7 @@ export class RouteService {
       body: value.body,
       usage: value.usage,
       attempts,
+      ...(ticket.status && { rateLimit: ticket.status }),
     };
   }
 }

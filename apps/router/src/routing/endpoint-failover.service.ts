@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Attempt } from '@aigw/contracts';
 import { GatewayError } from '@aigw/contracts';
 import { DEFAULT_RETRY_AFTER_MS, UpstreamFailure } from '@aigw/providers';
+import type { EndpointGate } from '../rate-limits/endpoint-gate';
+import { OPEN_GATE } from '../rate-limits/endpoint-gate';
 import { EndpointCooldowns } from './endpoint-cooldowns.repository';
 import type { EndpointMiss } from './failover-error.mapper';
 import { failoverError } from './failover-error.mapper';
@@ -18,7 +20,8 @@ export interface FailoverSuccess<T> {
 /**
  * Tries an application's endpoints in the strategy's order until one accepts the request. A 429 cools
  * the endpoint down; failures, timeouts and cooling endpoints send the request to the next one; the
- * client's own mistakes (`GatewayError`) end the walk at once. A caller abort ends it with the abort error.
+ * client's own mistakes (`GatewayError`) end the walk at once. An endpoint whose own quota (`gate`) is
+ * exhausted is skipped. A caller abort ends it with the abort error.
  */
 @Injectable()
 export class EndpointFailover {
@@ -31,6 +34,7 @@ export class EndpointFailover {
     targets: readonly RouteTarget[],
     call: (target: RouteTarget) => Promise<T>,
     signal: AbortSignal,
+    gate: EndpointGate = OPEN_GATE,
   ): Promise<FailoverSuccess<T>> {
     const attempts: Attempt[] = [];
     const misses: { miss: EndpointMiss; key: string }[] = [];
@@ -40,6 +44,11 @@ export class EndpointFailover {
       const coolingMs = this.cooldowns.remainingMs(key);
       if (coolingMs > 0) {
         misses.push({ key, miss: { endpointId, kind: 'cooling_down', retryAfterMs: coolingMs } });
+        continue;
+      }
+      const quotaMs = await gate.enter(target);
+      if (quotaMs > 0) {
+        misses.push({ key, miss: { endpointId, kind: 'rate_limiting', retryAfterMs: quotaMs } });
         continue;
       }
       const started = performance.now();

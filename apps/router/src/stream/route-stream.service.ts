@@ -7,6 +7,9 @@ import type { ProviderStream } from '@aigw/providers';
 import { UpstreamFailure } from '@aigw/providers';
 import type { Subscriber } from 'rxjs';
 import { Observable } from 'rxjs';
+import type { RateLimitTicket } from '../rate-limits/rate-limit-ticket';
+import { RateLimiter } from '../rate-limits/rate-limiter.service';
+import { StreamOutputTally } from '../rate-limits/token-counter';
 import { EndpointFailover } from '../routing/endpoint-failover.service';
 import { RouteTable } from '../routing/route-table.service';
 import type { RouteTarget } from '../routing/route-target';
@@ -26,6 +29,7 @@ export class RouteStreamService {
   constructor(
     private readonly table: RouteTable,
     private readonly failover: EndpointFailover,
+    private readonly limits: RateLimiter,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
     this.idleMs = config.server.streamIdleTimeoutMs;
@@ -48,14 +52,19 @@ export class RouteStreamService {
     abort: AbortController,
   ): Promise<void> {
     const { signal } = abort;
-    const open = (target: RouteTarget): Promise<ProviderStream> =>
-      operation === 'chat'
-        ? target.adapter.chatStream(request.body, signal)
-        : target.adapter.completionsStream(request.body, signal);
-
+    let ticket: RateLimitTicket | null = null;
     let endpointId: string | null = null;
+    let stream: ProviderStream | null = null;
+    const produced = new StreamOutputTally();
     try {
-      const { target, value: stream, attempts } = await this.failover.run(targets, open, signal);
+      ticket = await this.limits.admit(operation, request);
+      const { body } = ticket;
+      const open = (target: RouteTarget): Promise<ProviderStream> =>
+        operation === 'chat'
+          ? target.adapter.chatStream(body, signal)
+          : target.adapter.completionsStream(body, signal);
+      const { target, value, attempts } = await this.failover.run(targets, open, signal, ticket);
+      stream = value;
       endpointId = target.endpoint.id;
       if (subscriber.closed) return;
       const retries = attempts.filter((a) => a.outcome !== 'ok').length;
@@ -65,8 +74,10 @@ export class RouteStreamService {
         provider: target.adapter.provider,
         model: stream.model,
         retries,
+        ...(ticket.status && { rateLimit: ticket.status }),
       });
       for await (const data of withIdleTimeout(stream.chunks, this.idleMs, () => abort.abort())) {
+        produced.add(data);
         if (subscriber.closed) return;
         subscriber.next({ kind: 'chunk', data });
       }
@@ -74,6 +85,14 @@ export class RouteStreamService {
       subscriber.complete();
     } catch (error) {
       if (!subscriber.closed) subscriber.error(afterStartError(error, endpointId));
+    } finally {
+      // Ended, cut, failed or cancelled: what the upstream reported, or what was counted going by.
+      const usage = stream?.usage() ?? null;
+      ticket?.settle(
+        stream === null
+          ? { served: false }
+          : { served: true, usage, producedTokens: () => produced.tokens() },
+      );
     }
   }
 }

@@ -22,6 +22,7 @@ const counter = (measure: CounterSpec['measure'], limit: number, windowMs = LONG
   measure,
   limit,
   windowMs,
+  label: `${measure} of counter ${seq}`,
 });
 const demand = (promptTokens: number, completionTokens: number): TokenDemand => ({
   promptTokens,

@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { GatewayConfig } from '@aigw/config';
+import { GATEWAY_CONFIG } from '@aigw/config';
+import type { RouteRequest } from '@aigw/contracts';
+import { GatewayError } from '@aigw/contracts';
+import type { ProviderOperation } from '@aigw/providers';
+import { applyMaxTokensPolicy } from './max-tokens.policy';
+import { RateLimitPlan } from './rate-limit-plan';
+import type { CounterState, RateLimitStore } from './rate-limit-store.interface';
+import { RATE_LIMIT_STORE } from './rate-limit-store.provider';
+import { RateLimitTicket, statusOf } from './rate-limit-ticket';
+import { choiceCount, countPromptTokens, requestedMaxTokens } from './token-counter';
+
+/**
+ * Admission of a request against its application's, its consumer's and its API key's limits, before
+ * routing: the prompt tokens (counted) plus the completion budget (`max_tokens`, or the configured
+ * estimate) are reserved on every counter at once, or the request is refused with a 429 that says
+ * when to retry. The returned ticket carries the endpoint limits into the failover and settles the
+ * real usage at the end.
+ */
+@Injectable()
+export class RateLimiter {
+  private readonly plan: RateLimitPlan;
+  private readonly defaultCompletionTokens: number;
+
+  constructor(
+    @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.plan = new RateLimitPlan(config);
+    this.defaultCompletionTokens = config.rateLimiting.defaultCompletionTokens;
+  }
+
+  async admit(operation: ProviderOperation, request: RouteRequest): Promise<RateLimitTicket> {
+    const limits = this.plan.of(request.applicationId);
+    if (limits === undefined) return RateLimitTicket.unlimited(request.body);
+    const body =
+      operation === 'embeddings' ? request.body : applyMaxTokensPolicy(request.body, limits.maxTokens);
+    const counters = limits.admission(request.consumerId);
+    if (counters.length === 0 && !limits.endpointLimits) return RateLimitTicket.unlimited(body);
+
+    const demand = {
+      promptTokens: countPromptTokens(operation, body),
+      completionTokens:
+        operation === 'embeddings'
+          ? 0
+          : (requestedMaxTokens(body) ?? this.defaultCompletionTokens) * choiceCount(body),
+    };
+    const outcome = await this.store.reserve(counters, demand);
+    if (!outcome.admitted) throw rateLimited(outcome.refusedBy, outcome.retryAfterMs);
+    return new RateLimitTicket(
+      body,
+      this.store,
+      demand,
+      outcome.reservation,
+      limits.endpoint,
+      statusOf(outcome.counters),
+    );
+  }
+}
+
+/** OpenAI's wording: which limit, how much of it is used, and when to come back. */
+function rateLimited(refusedBy: readonly CounterState[], retryAfterMs: number): GatewayError {
+  const [first] = refusedBy;
+  const what =
+    first === undefined
+      ? 'a rate limit'
+      : `${first.spec.label}: limit ${first.spec.limit}, used ${first.used}`;
+  return new GatewayError(
+    'rate_limit_exceeded',
+    `Rate limit reached for ${what}. Please try again in ${formatSeconds(retryAfterMs)}.`,
+    { retryAfterMs },
+  );
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${Math.ceil(ms)}ms` : `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
+}
