@@ -31,6 +31,12 @@ const cooling = (endpointId: string, retryAfterMs: number): EndpointMiss => ({
   retryAfterMs,
 });
 
+const quota = (endpointId: string, retryAfterMs: number): EndpointMiss => ({
+  endpointId,
+  kind: 'rate_limiting',
+  retryAfterMs,
+});
+
 describe('failoverError', () => {
   it.each<[string, EndpointMiss[], string, number, string, number | undefined]>([
     [
@@ -87,6 +93,22 @@ describe('failoverError', () => {
       'upstream_error',
       502,
       'all endpoints failed: a: HTTP 429 (retry in 1000 ms); b: HTTP 500',
+      undefined,
+    ],
+    [
+      'quotas used up or cooling down: the soonest retry',
+      [quota('a', 4_000), cooling('b', 2_000)],
+      'rate_limit_exceeded',
+      429,
+      'all endpoints are rate limited: a: its quota is used up (retry in 4000 ms); b: cooling down after HTTP 429 (retry in 2000 ms)',
+      2_000,
+    ],
+    [
+      'a quota used up and a failure',
+      [quota('a', 4_000), http('b', 500)],
+      'upstream_error',
+      502,
+      'all endpoints failed: a: its quota is used up (retry in 4000 ms); b: HTTP 500',
       undefined,
     ],
     ['no endpoint at all', [], 'upstream_error', 502, 'The application has no endpoint to try.', undefined],

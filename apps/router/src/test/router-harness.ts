@@ -7,6 +7,8 @@ import { RouterMessagesController } from '../router.messages.controller';
 import { RouterModule } from '../router.module';
 import type { Clock } from '../routing/clock';
 import { CLOCK } from '../routing/clock';
+import type { RateLimitStore } from '../rate-limits/rate-limit-store.interface';
+import { RATE_LIMIT_STORE } from '../rate-limits/rate-limit-store.provider';
 
 /** A clock the spec moves by hand. */
 export class ManualClock implements Clock {
@@ -35,12 +37,16 @@ export async function startRouter(options: {
   readonly clock?: Clock;
   readonly streamIdleTimeoutMs?: number;
   readonly env?: Env;
+  /** More top-level configuration (`rateLimiting`, `auth`…). */
+  readonly config?: Record<string, unknown>;
+  readonly rateLimitStore?: RateLimitStore;
 }): Promise<RouterUnderTest> {
   const config = resolveConfig(
     {
       auth: { required: false },
       server: { streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? 5_000 },
       applications: options.applications,
+      ...options.config,
     },
     options.env ?? {},
   );
@@ -55,6 +61,8 @@ export async function startRouter(options: {
     ],
   });
   if (options.clock) builder = builder.overrideProvider(CLOCK).useValue(options.clock);
+  if (options.rateLimitStore)
+    builder = builder.overrideProvider(RATE_LIMIT_STORE).useValue(options.rateLimitStore);
   const moduleRef = await builder.compile();
   await moduleRef.init();
   return { controller: moduleRef.get(RouterMessagesController), config, close: () => moduleRef.close() };
@@ -62,9 +70,13 @@ export async function startRouter(options: {
 
 let seq = 0;
 
-export function routeRequest(applicationId: string, body: Record<string, unknown>): RouteRequest {
+export function routeRequest(
+  applicationId: string,
+  body: Record<string, unknown>,
+  consumerId: string | null = null,
+): RouteRequest {
   seq += 1;
-  return { requestId: `req-${seq}`, applicationId, consumerId: null, body };
+  return { requestId: `req-${seq}`, applicationId, consumerId, body };
 }
 
 export const chatBody = (extra: Record<string, unknown> = {}) => ({
