@@ -63,7 +63,7 @@ describe('rate limits in the configuration', () => {
       perConsumer: [{ tokens: 10, tokenKind: 'completion', window: 60 }],
       maxTokens: { limit: 1024, action: 'reject' },
     });
-    expect(endpointRules(app!.endpoints[0]!)).toEqual([
+    expect(endpointRules(app.endpoints[0])).toEqual([
       { requests: 10, tokenKind: 'total', window: 'minute' },
       { tokens: 1000, tokenKind: 'total', window: 'minute' },
       { tokens: 50000, tokenKind: 'total', window: 'hour' },
