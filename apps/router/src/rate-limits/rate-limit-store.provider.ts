@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import type { Provider } from '@nestjs/common';
+import type Redis from 'ioredis';
 import type { GatewayConfig } from '@aigw/config';
 import { GATEWAY_CONFIG } from '@aigw/config';
 import type { RouterModuleOptions } from '../router.options';
@@ -13,13 +15,24 @@ import { RedisRateLimitStore } from './redis.rate-limit-store';
 
 export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
 
+/** How long a starting router waits for Redis before its first requests (then it serves regardless). */
+const CONNECT_WAIT_MS = 2_000;
+
 /** Redis when the router has it (with the Redis-down policy), memory in embedded mode. */
 export const rateLimitStoreProvider: Provider<RateLimitStore> = {
   provide: RATE_LIMIT_STORE,
   inject: [RouterRedis, ROUTER_OPTIONS, GATEWAY_CONFIG, CLOCK],
-  useFactory: (redis: RouterRedis, options: RouterModuleOptions, config: GatewayConfig, clock: Clock) => {
+  useFactory: async (
+    redis: RouterRedis,
+    options: RouterModuleOptions,
+    config: GatewayConfig,
+    clock: Clock,
+  ) => {
     const local = new InMemoryRateLimitStore(clock);
     if (redis.client === null) return local;
+    // Commands fail fast until the connection is up: without this wait, the first requests after a
+    // start would take the Redis-down path (a 503 when failing closed).
+    await connected(redis.client, CONNECT_WAIT_MS);
     return new FailoverRateLimitStore(
       new RedisRateLimitStore(redis.client, options.redisPrefix),
       local,
@@ -27,3 +40,12 @@ export const rateLimitStoreProvider: Provider<RateLimitStore> = {
     );
   },
 };
+
+async function connected(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    once(client, 'ready'),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+  ]).finally(() => clearTimeout(timer));
+}

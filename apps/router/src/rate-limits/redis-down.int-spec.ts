@@ -1,0 +1,124 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import Redis from 'ioredis';
+import { GatewayError } from '@aigw/contracts';
+import type { MockLlm } from '@aigw/mock-llm';
+import { startMockLlm } from '@aigw/mock-llm';
+import type { RouterUnderTest } from '../test/router-harness';
+import { chatBody, rejectionOf, routeRequest, startRouter } from '../test/router-harness';
+
+/**
+ * Redis going away under the limiter. The spec runs its own throw-away redis-server (never the shared
+ * one) and kills it: fail-open keeps serving, limited per process; fail-closed answers 503. Either
+ * way every answer comes within the Redis command timeout, never a hang.
+ */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
+/** Settles with the outcome of `promise`, or rejects if it takes longer than `ms` (a hang). */
+function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, hang]).finally(() => clearTimeout(timer));
+}
+
+describe('rate limits when Redis goes down', () => {
+  let mock: MockLlm;
+  let redis: ChildProcess;
+  let redisUrl: string;
+  const routers: RouterUnderTest[] = [];
+
+  beforeAll(async () => {
+    mock = await startMockLlm({ port: 0 });
+    const port = await freePort();
+    redis = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    redisUrl = `redis://127.0.0.1:${port}`;
+    const probe = new Redis(redisUrl, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    probe.on('error', () => undefined);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await probe.connect();
+        await probe.ping();
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        probe.disconnect();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    probe.disconnect();
+  });
+  afterAll(async () => {
+    await Promise.all(routers.map((r) => r.close()));
+    if (redis.exitCode === null) redis.kill('SIGKILL');
+    await mock.close();
+  });
+
+  const start = async (redisDown: 'failOpen' | 'failClosed') => {
+    const router = await startRouter({
+      applications: [
+        {
+          id: 'chat',
+          type: 'chat',
+          endpoints: [{ id: 'main', provider: 'mock', url: `${mock.url}/e/main/v1` }],
+          rateLimits: { limits: [{ requests: 2, window: 'hour' }] },
+        },
+      ],
+      mockLlmUrl: null,
+      redisUrl,
+      redisPrefix: `aigw.test.down.${redisDown}.${process.pid}`,
+      config: { rateLimiting: { redisDown } },
+    });
+    routers.push(router);
+    return router;
+  };
+  const chat = (router: RouterUnderTest) => router.controller.chat(routeRequest('chat', chatBody()));
+
+  it('limits in Redis while it is up; then fail-open serves (limited per process) and fail-closed answers 503', async () => {
+    const open = await start('failOpen');
+    const closed = await start('failClosed');
+    // Up: both count in Redis.
+    expect((await chat(open)).rateLimit?.requests?.remaining).toBe(1);
+    expect((await chat(closed)).rateLimit?.requests?.remaining).toBe(1);
+
+    redis.kill('SIGKILL');
+    await once(redis, 'exit');
+
+    // Fail-open: the local limiter takes over with the same rules (a fresh count in this process).
+    const served = await withinMs(chat(open), 2_000);
+    expect(served.endpointId).toBe('main');
+    expect(served.rateLimit?.requests).toMatchObject({ limit: 2, remaining: 1 });
+    await withinMs(chat(open), 2_000);
+    expect(await withinMs(rejectionOf(chat(open)), 2_000)).toMatchObject({
+      code: 'rate_limit_exceeded',
+      status: 429,
+    });
+
+    // Fail-closed: a 503 in the OpenAI error shape, with a retry hint.
+    const refused = await withinMs(rejectionOf(chat(closed)), 2_000);
+    expect(refused).toBeInstanceOf(GatewayError);
+    expect(refused).toMatchObject({ code: 'service_unavailable', status: 503, retryAfterMs: 1_000 });
+    expect((refused as GatewayError).message).toContain('Rate limits cannot be checked');
+  });
+});
