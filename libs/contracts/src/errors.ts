@@ -17,7 +17,7 @@ export const ErrorCodes = {
   unsupported_media_type: { status: 415, type: 'invalid_request_error' },
   /** The upstream refused the request as the client's mistake (4xx other than 401/403/429): passed through. */
   upstream_bad_request: { status: 400, type: 'invalid_request_error' },
-  /** Every endpoint of the application is cooling down after a 429. */
+  /** A rate limit or quota of the gateway is used up, or every endpoint is cooling down after a 429. */
   rate_limit_exceeded: { status: 429, type: 'rate_limit_error' },
   internal_error: { status: 500, type: 'server_error' },
   upstream_error: { status: 502, type: 'server_error' },
