@@ -15,7 +15,7 @@ const ROUTERS = 3;
 
 function writeConfig(mockUrl: string): string {
   const ep = (id: string) =>
-    `      - { id: ${id}, provider: openai-compatible, url: '${mockUrl}/e/${id}/v1', timeoutMs: 3000 }`;
+    `      - { id: ${id}, provider: openai-compatible, url: '${mockUrl}/e/${id}/v1', timeoutMs: 3000, allowPrivateNetwork: true }`;
   const yaml = `
 server: { requestTimeoutMs: 20000, streamIdleTimeoutMs: 5000 }
 auth:
