@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Provider } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { GatewayConfig } from '@aigw/config';
@@ -45,7 +44,8 @@ async function connected(client: Redis, timeoutMs: number): Promise<void> {
   if (client.status === 'ready') return;
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    once(client, 'ready'),
+    // Not events.once: it rejects on the 'error' events a refused connection emits.
+    new Promise<void>((resolve) => client.once('ready', () => resolve())),
     new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
   ]).finally(() => clearTimeout(timer));
 }

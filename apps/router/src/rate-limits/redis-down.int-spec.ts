@@ -121,4 +121,12 @@ describe('rate limits when Redis goes down', () => {
     expect(refused).toMatchObject({ code: 'service_unavailable', status: 503, retryAfterMs: 1_000 });
     expect((refused as GatewayError).message).toContain('Rate limits cannot be checked');
   });
+
+  it('a router that starts while Redis is down still starts, and applies its policy', async () => {
+    // Redis was killed by the test above.
+    const open = await start('failOpen');
+    expect((await withinMs(chat(open), 2_000)).rateLimit?.requests).toMatchObject({ limit: 2, remaining: 1 });
+    const closed = await start('failClosed');
+    expect(await withinMs(rejectionOf(chat(closed)), 2_000)).toMatchObject({ status: 503 });
+  });
 });

@@ -39,6 +39,8 @@ export class RouterRedis implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.client !== null && this.client.status !== 'end') await this.client.quit().catch(() => undefined);
+    // QUIT fails while Redis is unreachable; disconnect() then stops the reconnection attempts.
+    if (this.client !== null && this.client.status !== 'end')
+      await this.client.quit().catch(() => this.client?.disconnect());
   }
 }
