@@ -6,6 +6,12 @@ import {
   ENDPOINT_RATE_LIMIT_FIELDS,
   RateLimitingSettingsSchema,
 } from './rate-limit.schema';
+import {
+  ApiKeyEnvironmentSchema,
+  ENDPOINT_ROUTING_FIELDS,
+  RoutingPolicySchema,
+  checkRoutingPolicy,
+} from './routing-policy.schema';
 
 /**
  * The declarative configuration file (YAML). Applications are the unit of configuration, as in the
@@ -109,6 +115,7 @@ export const EndpointSchema = z
      */
     allowPrivateNetwork: z.boolean().default(false),
     ...ENDPOINT_RATE_LIMIT_FIELDS,
+    ...ENDPOINT_ROUTING_FIELDS,
   })
   .superRefine((e, ctx) => {
     if (URL_REQUIRED_PROVIDERS.includes(e.provider) && !e.url)
@@ -141,8 +148,10 @@ export const ApplicationSchema = z
     /** Persist this application's prompts and completions; absent: the global `persistPrompts`. */
     persistPrompts: z.boolean().optional(),
     rateLimits: ApplicationRateLimitsSchema.optional(),
+    routing: RoutingPolicySchema.optional(),
   })
   .superRefine((app, ctx) => {
+    checkRoutingPolicy(app, ctx);
     if (app.memorySettings?.useMemory === true && app.type !== 'chat')
       ctx.addIssue({
         code: 'custom',
@@ -176,6 +185,8 @@ export const ApiKeySchema = z
     /** Application ids this key may use; `*` for all. */
     applications: z.array(z.string().min(1)).min(1).default(['*']),
     ...API_KEY_RATE_LIMIT_FIELDS,
+    /** Which model list of a `model-based` application serves this key (APK); default production. */
+    environment: ApiKeyEnvironmentSchema.optional(),
   })
   .refine((k) => (k.sha256 === undefined) !== (k.env === undefined), {
     message: 'give exactly one of sha256 or env',

@@ -7,3 +7,4 @@ export * from './tokens';
 export * from './env-fragments';
 export * from './memory-settings.schema';
 export * from './rate-limit.schema';
+export * from './routing-policy.schema';

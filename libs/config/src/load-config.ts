@@ -15,6 +15,7 @@ import type { GlobalMemorySettings } from './memory-settings.schema';
 import { DEFAULT_GLOBAL_MEMORY_SETTINGS } from './memory-settings.schema';
 import type { ResolvedRateLimiting } from './rate-limit.schema';
 import { resolveRateLimiting } from './rate-limit.schema';
+import type { ApiKeyEnvironment } from './routing-policy.schema';
 import { Secret } from './secret';
 
 export interface ResolvedEndpoint extends EndpointConfig {
@@ -33,6 +34,7 @@ export interface ResolvedApiKey {
   readonly sha256: string;
   /** `null` means every application. */
   readonly applications: ReadonlySet<string> | null;
+  readonly environment: ApiKeyEnvironment;
 }
 
 export interface GatewayConfig {
@@ -152,6 +154,7 @@ export function resolveConfig(
         id: k.id,
         sha256: hash,
         applications: k.applications.includes('*') ? null : new Set(k.applications),
+        environment: k.environment ?? 'production',
       });
   });
   if (file.auth.required && file.auth.keys.length === 0)
@@ -166,7 +169,8 @@ export function resolveConfig(
     endpoints: app.endpoints
       .map((e, index) => ({
         ...e,
-        priority: e.priority ?? index,
+        // Only the priority strategy orders by list position; the others balance one tier by default.
+        priority: e.priority ?? ((app.routing?.strategy ?? 'priority') === 'priority' ? index : 0),
         apiKey: e.apiKeyEnv === undefined ? null : new Secret(env[e.apiKeyEnv] ?? ''),
       }))
       .sort((a, b) => a.priority - b.priority),

@@ -7,6 +7,10 @@ export const RouteRequestSchema = z.object({
   applicationId: z.string().min(1),
   /** The API key's id (never the key), for per-consumer policies. */
   consumerId: z.string().nullable(),
+  /** The consumer key's environment (APK): the model list a `model-based` application uses. */
+  environment: z.enum(['production', 'sandbox']).optional(),
+  /** The caller's identity for `consistent-hash` routing, taken by the gateway from what `hashOn` names. */
+  hashKey: z.string().max(1_024).nullable().optional(),
   body: z.record(z.string(), z.unknown()),
 });
 export type RouteRequest = z.infer<typeof RouteRequestSchema>;

@@ -49,4 +49,9 @@ export interface ProviderAdapter {
   completions(body: OpenAiRequestBody, signal: AbortSignal): Promise<ProviderResponse>;
   completionsStream(body: OpenAiRequestBody, signal: AbortSignal): Promise<ProviderStream>;
   embeddings(body: OpenAiRequestBody, signal: AbortSignal): Promise<ProviderResponse>;
+  /**
+   * Active health check: GET `path` under the endpoint's base URL (with its key when `withAuth`); the
+   * HTTP status, or an `UpstreamFailure` for a timeout or a connection error.
+   */
+  probe(path: string, timeoutMs: number, withAuth: boolean): Promise<number>;
 }

@@ -7,8 +7,8 @@ const auth = new ApiKeyAuthenticator({
   auth: {
     required: true,
     keys: [
-      { id: 'team-a', sha256: sha256Hex(KEY), applications: new Set(['chat']) },
-      { id: 'ops', sha256: sha256Hex('sk-ops-key-0000000'), applications: null },
+      { id: 'team-a', sha256: sha256Hex(KEY), applications: new Set(['chat']), environment: 'production' },
+      { id: 'ops', sha256: sha256Hex('sk-ops-key-0000000'), applications: null, environment: 'sandbox' },
     ],
     failedAttempts: { limit: 3, windowSeconds: 60 },
   },
@@ -58,7 +58,16 @@ describe('ApiKeyAuthenticator', () => {
     const open = new ApiKeyAuthenticator({
       auth: { required: false, keys: [], failedAttempts: { limit: 3, windowSeconds: 60 } },
     });
-    expect(open.authenticate({}, CLIENT)).toEqual({ keyId: null, applications: null });
+    expect(open.authenticate({}, CLIENT)).toEqual({
+      keyId: null,
+      applications: null,
+      environment: 'production',
+    });
+  });
+
+  it("carries the key's environment", () => {
+    expect(auth.authenticate({ 'api-key': 'sk-ops-key-0000000' }, CLIENT).environment).toBe('sandbox');
+    expect(auth.authenticate({ 'api-key': KEY }, CLIENT).environment).toBe('production');
   });
 });
 
@@ -76,7 +85,7 @@ describe('ApiKeyAuthenticator against key guessing', () => {
       {
         auth: {
           required: true,
-          keys: [{ id: 'team-a', sha256: sha256Hex(KEY), applications: null }],
+          keys: [{ id: 'team-a', sha256: sha256Hex(KEY), applications: null, environment: 'production' }],
           failedAttempts: { limit: 3, windowSeconds: 60 },
         },
       },

@@ -1,4 +1,4 @@
-import type { GatewayConfig, ResolvedApiKey } from '@aigw/config';
+import type { ApiKeyEnvironment, GatewayConfig, ResolvedApiKey } from '@aigw/config';
 import { GatewayError } from '@aigw/contracts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { FailedAuthLimiter } from './failed-auth.limiter';
@@ -7,9 +7,10 @@ import { FailedAuthLimiter } from './failed-auth.limiter';
 export interface Consumer {
   readonly keyId: string | null;
   readonly applications: ReadonlySet<string> | null;
+  readonly environment: ApiKeyEnvironment;
 }
 
-const ANONYMOUS: Consumer = { keyId: null, applications: null };
+const ANONYMOUS: Consumer = { keyId: null, applications: null, environment: 'production' };
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -54,7 +55,7 @@ export class ApiKeyAuthenticator {
       this.failures.recordFailure(clientAddress);
       throw new GatewayError('invalid_api_key', 'Incorrect API key provided.');
     }
-    return { keyId: key.id, applications: key.applications };
+    return { keyId: key.id, applications: key.applications, environment: key.environment };
   }
 
   authorize(consumer: Consumer, applicationId: string): void {

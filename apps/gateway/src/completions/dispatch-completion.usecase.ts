@@ -13,6 +13,7 @@ import { CLIENT_CLOSED_REQUEST, RequestUsage, failedAttempts } from '../usage/re
 import type { UsageRecorder } from '../usage/usage-recorder';
 import type { CompletionFollowUp, CompletionFollowUps, RequestFailure } from './completion-follow-up';
 import { CLIENT_CLOSED } from './completion-follow-up';
+import { routingHashKey } from './routing-hash-key';
 import { SseWriter } from './sse-writer';
 
 const SUBJECTS: Record<Operation, { unary: string; stream: string | null }> = {
@@ -70,6 +71,14 @@ export class DispatchCompletion {
       requestId,
       applicationId: app.id,
       consumerId: consumer.keyId,
+      environment: consumer.environment,
+      hashKey: routingHashKey(app, {
+        headers: request.headers,
+        ip: request.ip,
+        url: request.url,
+        body,
+        consumerId: consumer.keyId,
+      }),
       body: followUp.body,
     };
     if (stream && subjects.stream)

@@ -6,6 +6,8 @@ import type { FailoverSuccess } from '../routing/endpoint-failover.service';
 import { EndpointFailover } from '../routing/endpoint-failover.service';
 import { RouteTable } from '../routing/route-table.service';
 import type { RouteTarget } from '../routing/route-target';
+import { bodyFor } from '../routing/route-target';
+import { routingContext } from '../routing/routing-strategy.interface';
 
 /** Non-stream requests are not cancelled (yet): one shared signal satisfies the adapter contract. */
 const NOT_CANCELLED = new AbortController().signal;
@@ -20,24 +22,26 @@ export class RouteService {
   ) {}
 
   async route(operation: ProviderOperation, request: RouteRequest): Promise<RouteResult> {
-    const targets = this.table.targets(request.applicationId, operation);
+    const plan = this.table.plan(request.applicationId, operation);
     const ticket = await this.limits.admit(operation, request);
     const { body } = ticket;
     const signal = NOT_CANCELLED;
     const call = (target: RouteTarget): Promise<ProviderResponse> => {
       const { adapter } = target;
-      if (operation === 'chat') return adapter.chat(body, signal);
-      if (operation === 'completions') return adapter.completions(body, signal);
-      return adapter.embeddings(body, signal);
+      const upstreamBody = bodyFor(target, body);
+      if (operation === 'chat') return adapter.chat(upstreamBody, signal);
+      if (operation === 'completions') return adapter.completions(upstreamBody, signal);
+      return adapter.embeddings(upstreamBody, signal);
     };
     let served: FailoverSuccess<ProviderResponse>;
     try {
-      served = await this.failover.run(targets, call, signal, ticket);
+      served = await this.failover.run(plan, routingContext(request), call, signal, ticket);
     } catch (error) {
       ticket.settle({ served: false });
       throw error;
     }
     const { target, value, attempts } = served;
+    served.release();
     ticket.settle({ served: true, usage: value.usage });
     return {
       endpointId: target.endpoint.id,

@@ -1,3 +1,4 @@
+import { InMemoryRoutingState } from '../shared-state/in-memory-routing-state.store';
 import { EndpointCooldowns } from './endpoint-cooldowns.repository';
 
 describe('EndpointCooldowns', () => {
@@ -7,7 +8,7 @@ describe('EndpointCooldowns', () => {
 
   beforeEach(() => {
     now = 1_000;
-    cooldowns = new EndpointCooldowns({ now: () => now });
+    cooldowns = new EndpointCooldowns(new InMemoryRoutingState({ now: () => now }));
   });
 
   it.each([
@@ -28,5 +29,14 @@ describe('EndpointCooldowns', () => {
   it('keeps endpoints of different applications apart', () => {
     cooldowns.coolDown(key, 5_000);
     expect(cooldowns.remainingMs(EndpointCooldowns.key('other', 'primary'))).toBe(0);
+  });
+
+  it('suspends one model of an endpoint, not the endpoint nor its other models', () => {
+    cooldowns.suspend(key, 'gpt-4o', 60_000);
+    expect(cooldowns.suspendedMs(key, 'gpt-4o')).toBe(60_000);
+    expect(cooldowns.suspendedMs(key, 'gpt-4o-mini')).toBe(0);
+    expect(cooldowns.remainingMs(key)).toBe(0);
+    now += 60_000;
+    expect(cooldowns.suspendedMs(key, 'gpt-4o')).toBe(0);
   });
 });

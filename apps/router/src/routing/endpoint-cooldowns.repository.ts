@@ -1,16 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Clock } from './clock';
-import { CLOCK } from './clock';
+import type { RoutingStateStore } from '../shared-state/routing-state.store';
+import { ROUTING_STATE_STORE } from '../shared-state/routing-state.store';
 
 /**
- * Endpoints that answered 429, and until when they are skipped (the `retry-after` they sent). In memory
- * for now, so each router instance learns on its own; a shared store can replace this class later.
+ * Endpoints that answered 429, and until when they are skipped (the `retry-after` they sent); and, for
+ * `model-based` applications, (endpoint, model) pairs suspended after a 429 or an exhausted quota (APK
+ * `onQuotaExceedSuspendDuration`). Kept in the routing state store, so every replica honours them.
  */
 @Injectable()
 export class EndpointCooldowns {
-  private readonly until = new Map<string, number>();
-
-  constructor(@Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(@Inject(ROUTING_STATE_STORE) private readonly store: RoutingStateStore) {}
 
   static key(applicationId: string, endpointId: string): string {
     return `${applicationId}/${endpointId}`;
@@ -18,17 +17,20 @@ export class EndpointCooldowns {
 
   /** Skips the endpoint for `ms`; an earlier, longer cool-down is kept. */
   coolDown(key: string, ms: number): void {
-    const until = this.clock.now() + Math.max(0, ms);
-    if (until > (this.until.get(key) ?? 0)) this.until.set(key, until);
+    if (ms > 0) this.store.put(`cooldown:${key}`, ms, { keepLonger: true });
   }
 
   /** How long the endpoint is still cooling down; 0 when it is available. */
   remainingMs(key: string): number {
-    const until = this.until.get(key);
-    if (until === undefined) return 0;
-    const remaining = until - this.clock.now();
-    if (remaining > 0) return remaining;
-    this.until.delete(key);
-    return 0;
+    return this.store.holdLeftMs(`cooldown:${key}`) ?? 0;
+  }
+
+  /** Leaves `model` of the endpoint out for `ms`. */
+  suspend(key: string, model: string, ms: number): void {
+    if (ms > 0) this.store.put(`suspended:${key}/${model}`, ms, { keepLonger: true });
+  }
+
+  suspendedMs(key: string, model: string): number {
+    return this.store.holdLeftMs(`suspended:${key}/${model}`) ?? 0;
   }
 }

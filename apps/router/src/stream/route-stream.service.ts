@@ -12,7 +12,10 @@ import { RateLimiter } from '../rate-limits/rate-limiter.service';
 import { StreamOutputTally } from '../rate-limits/token-counter';
 import { EndpointFailover } from '../routing/endpoint-failover.service';
 import { RouteTable } from '../routing/route-table.service';
+import type { RoutePlan } from '../routing/route-table.service';
 import type { RouteTarget } from '../routing/route-target';
+import { bodyFor } from '../routing/route-target';
+import { routingContext } from '../routing/routing-strategy.interface';
 import { IdleTimeoutError, withIdleTimeout } from './idle-timeout';
 
 export type StreamOperation = 'chat' | 'completions';
@@ -36,10 +39,10 @@ export class RouteStreamService {
   }
 
   stream(operation: StreamOperation, request: RouteRequest): Observable<RouterStreamEvent> {
-    const targets = this.table.targets(request.applicationId, operation);
+    const plan = this.table.plan(request.applicationId, operation);
     return new Observable<RouterStreamEvent>((subscriber) => {
       const abort = new AbortController();
-      void this.pump(operation, request, targets, subscriber, abort);
+      void this.pump(operation, request, plan, subscriber, abort);
       return () => abort.abort();
     });
   }
@@ -47,7 +50,7 @@ export class RouteStreamService {
   private async pump(
     operation: StreamOperation,
     request: RouteRequest,
-    targets: readonly RouteTarget[],
+    plan: RoutePlan,
     subscriber: Subscriber<RouterStreamEvent>,
     abort: AbortController,
   ): Promise<void> {
@@ -55,15 +58,18 @@ export class RouteStreamService {
     let ticket: RateLimitTicket | null = null;
     let endpointId: string | null = null;
     let stream: ProviderStream | null = null;
+    let release = (): void => undefined;
     const produced = new StreamOutputTally();
     try {
       ticket = await this.limits.admit(operation, request);
       const { body } = ticket;
       const open = (target: RouteTarget): Promise<ProviderStream> =>
         operation === 'chat'
-          ? target.adapter.chatStream(body, signal)
-          : target.adapter.completionsStream(body, signal);
-      const { target, value, attempts } = await this.failover.run(targets, open, signal, ticket);
+          ? target.adapter.chatStream(bodyFor(target, body), signal)
+          : target.adapter.completionsStream(bodyFor(target, body), signal);
+      const started = await this.failover.run(plan, routingContext(request), open, signal, ticket);
+      const { target, value, attempts } = started;
+      release = started.release;
       stream = value;
       endpointId = target.endpoint.id;
       if (subscriber.closed) return;
@@ -86,6 +92,7 @@ export class RouteStreamService {
     } catch (error) {
       if (!subscriber.closed) subscriber.error(afterStartError(error, endpointId));
     } finally {
+      release();
       // Ended, cut, failed or cancelled: what the upstream reported, or what was counted going by.
       const usage = stream?.usage() ?? null;
       ticket?.settle(

@@ -24,6 +24,8 @@ export class ManualClock implements Clock {
 export interface RouterUnderTest {
   readonly controller: RouterMessagesController;
   readonly config: GatewayConfig;
+  /** A provider of the router's module, for specs that watch internal state. */
+  get<T>(token: string | symbol | (abstract new (...args: never[]) => T)): T;
   close(): Promise<void>;
 }
 
@@ -65,7 +67,12 @@ export async function startRouter(options: {
     builder = builder.overrideProvider(RATE_LIMIT_STORE).useValue(options.rateLimitStore);
   const moduleRef = await builder.compile();
   await moduleRef.init();
-  return { controller: moduleRef.get(RouterMessagesController), config, close: () => moduleRef.close() };
+  return {
+    controller: moduleRef.get(RouterMessagesController),
+    config,
+    get: <T>(token: string | symbol | (abstract new (...args: never[]) => T)) => moduleRef.get<T>(token),
+    close: () => moduleRef.close(),
+  };
 }
 
 let seq = 0;

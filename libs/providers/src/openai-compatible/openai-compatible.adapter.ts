@@ -90,6 +90,15 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
     return endpointAuthHeaders(this.endpoint, this.auth);
   }
 
+  probe(path: string, timeoutMs: number, withAuth: boolean): Promise<number> {
+    return this.http.probe(
+      `${this.baseUrl}${path}`,
+      withAuth ? this.authHeaders() : {},
+      timeoutMs,
+      this.endpoint.allowPrivateNetwork,
+    );
+  }
+
   private async complete(
     operation: ProviderOperation,
     body: OpenAiRequestBody,

@@ -147,6 +147,15 @@ export abstract class TranslatingAdapter implements ProviderAdapter {
     return { ...this.vendorHeaders(), ...endpointAuthHeaders(this.endpoint, this.auth) };
   }
 
+  probe(path: string, timeoutMs: number, withAuth: boolean): Promise<number> {
+    return this.http.probe(
+      `${this.baseUrl}${path}`,
+      withAuth ? this.headers() : this.vendorHeaders(),
+      timeoutMs,
+      this.endpoint.allowPrivateNetwork,
+    );
+  }
+
   /** Posts a non-streaming request as is; the answer must be a JSON object. */
   protected async postJson(
     call: VendorCall,

@@ -50,6 +50,9 @@ export interface UpstreamHttpClientOptions {
   readonly keepAliveTimeoutMs?: number;
 }
 
+/** Probes are never cancelled by a caller: one shared signal satisfies the deadline. */
+const NOT_CANCELLED = new AbortController().signal;
+
 /** Largest error body read from a non-2xx response (for its message). */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -80,6 +83,40 @@ export class UpstreamHttpClient {
       await this.throwUnlessOk(response, call);
       const text = await response.body.text();
       return { status: response.statusCode, headers: response.headers, json: parseJson(text) };
+    } catch (error) {
+      throw deadline.explain(error);
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  /**
+   * An active health check: GET `url`, the status of whatever answer comes (the body is discarded), or an
+   * `UpstreamFailure` for a timeout or a connection error. Carries no trace context (no request behind it).
+   */
+  async probe(
+    url: string,
+    headers: Readonly<Record<string, string>>,
+    timeoutMs: number,
+    allowPrivateNetwork: boolean,
+  ): Promise<number> {
+    const deadline = new Deadline(timeoutMs, NOT_CANCELLED);
+    try {
+      if (!allowPrivateNetwork) {
+        const literal = ipLiteral(new URL(url).hostname);
+        if (literal !== null && isPrivateAddress(literal))
+          throw new PrivateNetworkRefused(new URL(url).hostname, literal);
+      }
+      const response = await request(url, {
+        method: 'GET',
+        headers,
+        signal: deadline.signal,
+        dispatcher: allowPrivateNetwork ? this.privateAgent : this.publicAgent,
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+      await response.body.dump();
+      return response.statusCode;
     } catch (error) {
       throw deadline.explain(error);
     } finally {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Routable, RoutingStrategy } from './routing-strategy.interface';
+import type { Routable, RoutingStrategy } from '../routing-strategy.interface';
 
 /** Lowest priority first; equal priorities keep their configured order. */
 @Injectable()

@@ -1,0 +1,136 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ActiveHealthCheck } from '@aigw/config';
+import { UpstreamFailure } from '@aigw/providers';
+import type { RouterModuleOptions } from '../router.options';
+import { ROUTER_OPTIONS } from '../router.options';
+import { unhealthyKey } from '../routing/endpoint-availability.service';
+import { RouteTable } from '../routing/route-table.service';
+import type { RouteTarget } from '../routing/route-target';
+import { RouterRedis } from '../shared-state/router-redis.provider';
+import type { RoutingStateStore } from '../shared-state/routing-state.store';
+import { ROUTING_STATE_STORE } from '../shared-state/routing-state.store';
+import type { ProbeResult } from './endpoint-probe';
+import { EndpointProbe } from './endpoint-probe';
+import { HealthProbeLease } from './health-probe.lease';
+
+const LEASE_RENEW_MS = 1_000;
+/** An unhealthy mark outlives its prober by this many unhealthy intervals (at least 5 s), then lapses. */
+const MARK_INTERVALS = 3;
+const MIN_MARK_MS = 5_000;
+
+interface Check {
+  readonly target: RouteTarget;
+  readonly checks: ActiveHealthCheck;
+  readonly key: string;
+  probe: EndpointProbe | null;
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * APISIX `checks.active`: every endpoint with `checks.active` is probed off the request path, and an
+ * unhealthy verdict marks it in the routing state store (skipped by the failover while others are
+ * available). Only the holder of the probe lease probes (see `HealthProbeLease`); it refreshes the mark
+ * of each unhealthy endpoint at every probe, so a mark lapses by itself when its prober dies.
+ */
+@Injectable()
+export class ActiveHealthChecks implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('HealthChecks');
+  private readonly checks: Check[] = [];
+  private readonly lease: HealthProbeLease;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private leader = false;
+  private stopped = false;
+
+  constructor(
+    private readonly table: RouteTable,
+    @Inject(ROUTING_STATE_STORE) private readonly store: RoutingStateStore,
+    redis: RouterRedis,
+    @Inject(ROUTER_OPTIONS) options: RouterModuleOptions,
+  ) {
+    this.lease = new HealthProbeLease(
+      redis.client,
+      `${options.redisPrefix}:routing:health-prober`,
+      LEASE_RENEW_MS,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    for (const plan of this.table.plans())
+      for (const target of plan.targets) {
+        const checks = target.endpoint.checks?.active;
+        if (checks === undefined) continue;
+        const key = unhealthyKey(target.applicationId, target.endpoint.id);
+        this.checks.push({ target, checks, key, probe: null, timer: null });
+      }
+    if (this.checks.length === 0) return;
+    void this.renewLease().then(() => {
+      for (const check of this.checks) this.schedule(check, 0);
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.leaseTimer !== null) clearTimeout(this.leaseTimer);
+    for (const check of this.checks) if (check.timer !== null) clearTimeout(check.timer);
+    await this.lease.release();
+  }
+
+  private async renewLease(): Promise<void> {
+    if (this.stopped) return;
+    this.leader = await this.lease.renew();
+    if (this.stopped) return;
+    this.leaseTimer = setTimeout(() => void this.renewLease(), LEASE_RENEW_MS);
+    this.leaseTimer.unref();
+  }
+
+  private schedule(check: Check, ms: number): void {
+    if (this.stopped) return;
+    check.timer = setTimeout(() => void this.run(check), ms);
+    check.timer.unref();
+  }
+
+  private async run(check: Check): Promise<void> {
+    if (!this.leader) {
+      // Another replica probes: start over from the shared verdict if this one takes over later.
+      check.probe = null;
+      return this.schedule(check, LEASE_RENEW_MS);
+    }
+    const probe = (check.probe ??= new EndpointProbe(
+      check.checks,
+      this.store.holdLeftMs(check.key) === null ? 'healthy' : 'unhealthy',
+    ));
+    const result = await this.probeOnce(check);
+    if (this.stopped) return;
+    const change = probe.record(result);
+    if (change === 'healthy') {
+      this.store.delete(check.key);
+      this.logger.log(`${check.target.applicationId}/${check.target.endpoint.id} is healthy again`);
+    } else if (probe.health === 'unhealthy') {
+      const markMs = Math.max(
+        MIN_MARK_MS,
+        MARK_INTERVALS * Math.round(check.checks.unhealthy.interval * 1_000),
+      );
+      this.store.put(check.key, markMs);
+      if (change === 'unhealthy')
+        this.logger.warn(
+          `${check.target.applicationId}/${check.target.endpoint.id} is unhealthy (${describe(result)})`,
+        );
+    }
+    this.schedule(check, probe.intervalMs);
+  }
+
+  private async probeOnce(check: Check): Promise<ProbeResult> {
+    const { path, timeout, withAuth } = check.checks;
+    try {
+      return { status: await check.target.adapter.probe(path, Math.round(timeout * 1_000), withAuth) };
+    } catch (error) {
+      if (error instanceof UpstreamFailure && error.kind === 'timeout') return 'timeout';
+      return 'connection_error';
+    }
+  }
+}
+
+function describe(result: ProbeResult): string {
+  return typeof result === 'object' ? `HTTP ${result.status}` : result.replace('_', ' ');
+}
