@@ -144,6 +144,25 @@ describe('router: routing policies against the mock LLM', () => {
     expect((await chat(r)).endpointId).toBe('backup');
   });
 
+  it.each([
+    ['passes an endpoint out of quota over with rate_limiting (the default)', undefined, 'backup'],
+    [
+      'answers 429 for an endpoint out of quota without rate_limiting',
+      { fallbackStrategy: ['http_429', 'http_5xx'] },
+      null,
+    ],
+  ])('%s', async (_name, routing, second) => {
+    const r = await start([endpoint('primary', { rpm: 1 }), endpoint('backup')], routing);
+    expect((await chat(r)).endpointId).toBe('primary');
+    if (second !== null) expect((await chat(r)).endpointId).toBe(second);
+    else {
+      const error = await rejectionOf(chat(r));
+      expect(error).toMatchObject({ code: 'rate_limit_exceeded', status: 429 });
+      expect((error as GatewayError).message).toContain('primary: its quota is used up');
+      expect(mock.control.requests('backup')).toHaveLength(0);
+    }
+  });
+
   it('maxAttempts bounds the walk and names what was not tried', async () => {
     const r = await start([endpoint('a'), endpoint('b'), endpoint('c')], { retries: { maxAttempts: 2 } });
     mock.control.setDefault('a', { status: 500 });
