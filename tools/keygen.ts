@@ -2,11 +2,10 @@
  * `npm run keygen -- <key-id> [application ...]`: makes a new gateway API key and prints the key (once,
  * for the client) and the config entry that holds only its SHA-256 digest.
  */
-import { sha256Hex } from '@aigw/config';
-import { randomBytes } from 'node:crypto';
+import { generateApiKey, sha256Hex } from '@aigw/config';
 
 const [id = 'my-app', ...applications] = process.argv.slice(2);
-const key = `sk-aigw-${randomBytes(24).toString('base64url')}`;
+const key = generateApiKey();
 const apps = applications.length > 0 ? applications : ['*'];
 process.stdout.write(
   [

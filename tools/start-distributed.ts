@@ -62,7 +62,13 @@ if (!env.MOCK_LLM_URL) {
 }
 for (const service of [...BUS_SERVICES, 'gateway']) {
   const count = replicas.get(service) ?? 1;
-  for (let i = 0; i < count; i++) run(service, count > 1 ? `${service}-${i}` : service);
+  for (let i = 0; i < count; i++)
+    // Admin replicas after the first take a free port for their API (the first keeps ADMIN_PORT).
+    run(
+      service,
+      count > 1 ? `${service}-${i}` : service,
+      service === 'admin' && i > 0 ? { ADMIN_PORT: '0' } : {},
+    );
 }
 process.once('SIGINT', () => stopAll(0));
 process.once('SIGTERM', () => stopAll(0));

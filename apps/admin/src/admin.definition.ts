@@ -1,10 +1,24 @@
+import { parseEnv } from '@aigw/config';
 import type { ServiceDefinition } from '@aigw/messaging';
 import { AdminModule } from './admin.module';
+import { AdminEnvSchema } from './env.schema';
 
 export const definition: ServiceDefinition = {
   service: 'admin',
   createModule: (runtime) => {
     if (!runtime.databaseUrl) throw new Error('the admin service needs a database (DATABASE_URL)');
-    return AdminModule.forRoot({ config: runtime.config, databaseUrl: runtime.databaseUrl });
+    if (!runtime.configFile || !runtime.env)
+      throw new Error(
+        'the admin service needs its launcher to pass the configuration file and the environment',
+      );
+    const env = parseEnv(AdminEnvSchema, runtime.env);
+    return AdminModule.forRoot({
+      databaseUrl: runtime.databaseUrl,
+      transport: runtime.transport,
+      configFile: runtime.configFile,
+      env: runtime.env,
+      http: { host: env.ADMIN_HOST, port: env.ADMIN_PORT },
+      auth: { apiKey: env.ADMIN_API_KEY, jwtSecret: env.ADMIN_JWT_SECRET },
+    });
   },
 };

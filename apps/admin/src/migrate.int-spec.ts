@@ -16,15 +16,25 @@ describe('runAdminMigrations on the embedded Postgres', () => {
   });
 
   it('applies the pending migrations once, then reports the database up to date', async () => {
-    expect(await runAdminMigrations(pg.url)).toEqual(['CreateConfigVersions1795300000000']);
+    expect(await runAdminMigrations(pg.url)).toEqual([
+      'CreateConfigVersions1795300000000',
+      'CreateConfigStore1795400000000',
+    ]);
     expect(await runAdminMigrations(pg.url)).toEqual([]);
 
     const client = new Client({ connectionString: pg.url });
     await client.connect();
     try {
       const { rows } = await client.query<{ name: string }>('SELECT name FROM admin_migrations');
-      expect(rows).toEqual([{ name: 'CreateConfigVersions1795300000000' }]);
-      await client.query('SELECT version, applications, recorded_at FROM config_versions');
+      expect(rows).toEqual([
+        { name: 'CreateConfigVersions1795300000000' },
+        { name: 'CreateConfigStore1795400000000' },
+      ]);
+      await client.query(
+        'SELECT revision, version, document, parent_version, author, summary, created_at FROM config_revisions',
+      );
+      const state = await client.query('SELECT active_revision, seeded_file_sha256 FROM config_state');
+      expect(state.rows).toEqual([{ active_revision: null, seeded_file_sha256: null }]);
     } finally {
       await client.end();
     }

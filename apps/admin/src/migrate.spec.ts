@@ -1,6 +1,6 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
-import { resolveConfig } from '@aigw/config';
 import { TYPEORM_MODULE_OPTIONS } from '@nestjs/typeorm/dist/typeorm.constants';
+import { inProcessTransport } from '@aigw/messaging';
 import { AdminModule } from './admin.module';
 import { adminMigrationOptions, MigrateEnvSchema } from './migrate';
 
@@ -23,16 +23,17 @@ function moduleTypeOrmOptions(module: DynamicModule): Record<string, unknown> {
 }
 
 describe('admin migrate', () => {
-  const config = resolveConfig(
-    {
-      auth: { required: false },
-      applications: [{ id: 'chat', type: 'chat', endpoints: [{ id: 'm', provider: 'mock' }] }],
-    },
-    {},
-  );
-
   it('migrates the DataSource that AdminModule declares: same entities, migrations and history table', () => {
-    const service = moduleTypeOrmOptions(AdminModule.forRoot({ config, databaseUrl: URL }));
+    const service = moduleTypeOrmOptions(
+      AdminModule.forRoot({
+        databaseUrl: URL,
+        transport: inProcessTransport(),
+        configFile: 'config/gateway.yaml',
+        env: {},
+        http: null,
+        auth: {},
+      }),
+    );
     const migrate = adminMigrationOptions(URL);
     for (const key of ['type', 'url', 'name', 'entities', 'migrations', 'migrationsTableName'] as const)
       expect({ [key]: migrate[key] }).toEqual({ [key]: service[key] });

@@ -12,8 +12,7 @@ import { DataSource } from 'typeorm';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { z } from 'zod';
 import { ADMIN_DATA_SOURCE } from './admin-data-source';
-import { ConfigVersionEntity } from './config-versions/config-version.entity';
-import { CreateConfigVersions1795300000000 } from './config-versions/create-config-versions.migration';
+import { ADMIN_MIGRATIONS } from './admin-migrations';
 
 export const MigrateEnvSchema = z.object({ DATABASE_URL: StoreEnv.DATABASE_URL });
 
@@ -26,8 +25,8 @@ export function adminMigrationOptions(databaseUrl: string): PostgresConnectionOp
     ...createTypeOrmOptions({
       url: databaseUrl,
       name: ADMIN_DATA_SOURCE,
-      entities: [ConfigVersionEntity],
-      migrations: [CreateConfigVersions1795300000000],
+      entities: [],
+      migrations: ADMIN_MIGRATIONS,
       migrationsTableName: 'admin_migrations',
       applicationName: 'aigw-admin-migrate',
       poolSize: 1,

@@ -40,6 +40,8 @@ export interface EmbeddedGateway {
   readonly baseUrl: string;
   readonly config: GatewayConfig;
   readonly keyPath: string | null;
+  /** Where the generated admin API key is (null when ADMIN_API_KEY or ADMIN_JWT_SECRET is set). */
+  readonly adminKeyPath: string | null;
   readonly mockLlmUrl: string | null;
   close(): Promise<void>;
 }
@@ -57,6 +59,12 @@ export async function startEmbedded(processEnv: Env, logger?: LoggerService): Pr
     const devKey = ensureDevKey(dataDir);
     keyPath = devKey.path;
     configEnv = { ...processEnv, GATEWAY_API_KEY: devKey.key };
+  }
+  let adminKeyPath: string | null = null;
+  if (!env.ADMIN_API_KEY && !env.ADMIN_JWT_SECRET) {
+    const adminKey = ensureDevKey(dataDir, 'admin-key');
+    adminKeyPath = adminKey.path;
+    configEnv = { ...configEnv, ADMIN_API_KEY: adminKey.key };
   }
   const config = loadConfigFile(env.GATEWAY_CONFIG, configEnv);
 
@@ -89,6 +97,8 @@ export async function startEmbedded(processEnv: Env, logger?: LoggerService): Pr
       redisUrl: null,
       redisPrefix: 'aigw',
       jobs,
+      configFile: env.GATEWAY_CONFIG,
+      env: configEnv,
     };
     const services: INestMicroservice[] = [];
     for (const service of BUS_SERVICES) {
@@ -114,7 +124,7 @@ export async function startEmbedded(processEnv: Env, logger?: LoggerService): Pr
       log,
     );
     closers.push(() => gateway.close());
-    return { baseUrl: gateway.baseUrl, config, keyPath, mockLlmUrl: mock?.url ?? null, close };
+    return { baseUrl: gateway.baseUrl, config, keyPath, adminKeyPath, mockLlmUrl: mock?.url ?? null, close };
   } catch (error) {
     await close();
     throw error;

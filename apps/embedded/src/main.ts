@@ -18,6 +18,9 @@ async function main(): Promise<void> {
     gateway.keyPath
       ? `  API key: export GATEWAY_API_KEY=$(cat ${displayPath(gateway.keyPath)})`
       : '  API key: the one in GATEWAY_API_KEY',
+    gateway.adminKeyPath
+      ? `  admin:   the admin API (README "Admin API"), key: export ADMIN_API_KEY=$(cat ${displayPath(gateway.adminKeyPath)})`
+      : '  admin:   the admin API (README "Admin API"), with ADMIN_API_KEY or an ADMIN_JWT_SECRET token',
     `  try:     curl ${gateway.baseUrl}/chat/completions -H "Authorization: Bearer $GATEWAY_API_KEY" -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'`,
     '',
   ];

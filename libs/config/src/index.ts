@@ -8,3 +8,5 @@ export * from './env-fragments';
 export * from './memory-settings.schema';
 export * from './rate-limit.schema';
 export * from './routing-policy.schema';
+export * from './api-keys';
+export * from './config-yaml';

@@ -13,6 +13,14 @@ export const ErrorCodes = {
   /** The `x-thread-id` names no live thread of this application and key (unknown, expired or swept). */
   thread_not_found: { status: 404, type: 'invalid_request_error' },
   method_not_allowed: { status: 405, type: 'invalid_request_error' },
+  /** Admin API: the caller is authenticated but not an administrator (e.g. a JWT without scope admin). */
+  admin_forbidden: { status: 403, type: 'permission_error' },
+  /** Admin API: no such application, endpoint, consumer or version. */
+  resource_not_found: { status: 404, type: 'invalid_request_error' },
+  /** Admin API: the resource exists already, or the change was made on a version that is no longer active. */
+  conflict: { status: 409, type: 'invalid_request_error' },
+  /** Admin API: a malformed `If-Match` precondition. */
+  precondition_failed: { status: 412, type: 'invalid_request_error' },
   payload_too_large: { status: 413, type: 'invalid_request_error' },
   unsupported_media_type: { status: 415, type: 'invalid_request_error' },
   /** The upstream refused the request as the client's mistake (4xx other than 401/403/429): passed through. */

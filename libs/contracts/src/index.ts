@@ -8,3 +8,4 @@ export * from './memory.schema';
 export * from './prompt.schema';
 export * from './thread-id';
 export * from './rate-limit.schema';
+export * from './admin.schema';

@@ -16,7 +16,14 @@ export const Subjects = {
   cache: { health: 'cache.v1.health' },
   memory: { health: 'memory.v1.health', load: 'memory.v1.load' },
   metrics: { health: 'metrics.v1.health', summary: 'metrics.v1.summary' },
-  admin: { health: 'admin.v1.health', configVersion: 'admin.v1.config.version' },
+  admin: {
+    health: 'admin.v1.health',
+    configVersion: 'admin.v1.config.version',
+    /** Request/reply: the active configuration document and its version (`ConfigGetReply`). */
+    configGet: 'admin.v1.config.get',
+  },
+  /** Events (`<domain>.<past-tense>`): every committed configuration change (`ConfigChangedEvent`). */
+  config: { changed: 'config.changed' },
 } as const;
 
 /** The six services of the platform; each joins a NATS queue group named after itself. */

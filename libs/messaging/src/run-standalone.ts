@@ -38,6 +38,8 @@ export async function runStandalone(definition: ServiceDefinition, processEnv: E
     redisUrl: env.REDIS_URL,
     redisPrefix,
     jobs: new JobQueues({ mode: 'distributed', redisUrl: env.REDIS_URL, prefix: redisPrefix }),
+    configFile: env.GATEWAY_CONFIG,
+    env: processEnv,
   } as const;
   const app = await startBusService({
     service: definition.service,

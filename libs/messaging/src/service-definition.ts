@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { BusServiceName } from '@aigw/contracts';
-import type { GatewayConfig } from '@aigw/config';
+import type { Env, GatewayConfig } from '@aigw/config';
 import type { JobQueues } from '@aigw/jobs';
 import type { BusTransport } from './bus-transport';
 
@@ -19,6 +19,10 @@ export interface ServiceRuntime {
   readonly redisPrefix: string;
   /** Durable work queues (BullMQ on Redis, or in memory), shared by the services of this process. */
   readonly jobs: JobQueues;
+  /** Path of the configuration file `config` was loaded from (the admin service seeds its store from it). */
+  readonly configFile?: string;
+  /** The environment the launcher was started with, for a service's own env schema (parsed once). */
+  readonly env?: Env;
 }
 
 /**

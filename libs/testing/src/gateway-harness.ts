@@ -31,7 +31,8 @@ async function healthy(origin: string): Promise<boolean> {
 
 function baseEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   const { NODE_OPTIONS: _ignored, ...env } = process.env;
-  return { ...env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...extra };
+  // ADMIN_PORT 0: the admin API on a free port, so deployments (and admin replicas) never collide.
+  return { ...env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ADMIN_PORT: '0', ...extra };
 }
 
 /** `npm start`'s process (dist/apps/embedded) on a free port with a throw-away data folder. */

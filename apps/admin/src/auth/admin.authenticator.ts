@@ -1,0 +1,91 @@
+import { GatewayError } from '@aigw/contracts';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { errors as joseErrors, jwtVerify } from 'jose';
+
+/** Who makes an admin change: recorded as the author of the versions it creates. */
+export interface AdminPrincipal {
+  readonly subject: string;
+  readonly method: 'api-key' | 'jwt';
+}
+
+export interface AdminAuthOptions {
+  /** The admin key (`ADMIN_API_KEY`); only its SHA-256 is kept. */
+  readonly apiKey?: string | undefined;
+  /** HS256 secret of admin JWTs (`ADMIN_JWT_SECRET`). */
+  readonly jwtSecret?: string | undefined;
+}
+
+/** The scope an admin JWT must carry (`scope: "admin …"` or `scope: ["admin", …]`). */
+export const ADMIN_SCOPE = 'admin';
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+/**
+ * Admin API credentials, `Authorization: Bearer <credential>`: the admin key, compared as SHA-256
+ * digests in constant time, or a JWT signed with HS256 (claims `sub`, `exp` and scope `admin`).
+ * No credential configured means every request is refused.
+ */
+export class AdminAuthenticator {
+  readonly #keyDigest: Buffer | null;
+  readonly #jwtSecret: Uint8Array | null;
+
+  constructor(options: AdminAuthOptions) {
+    this.#keyDigest = options.apiKey ? digest(options.apiKey) : null;
+    this.#jwtSecret = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : null;
+  }
+
+  get configured(): boolean {
+    return this.#keyDigest !== null || this.#jwtSecret !== null;
+  }
+
+  async authenticate(headers: Headers): Promise<AdminPrincipal> {
+    const credential = bearer(headers.authorization);
+    if (credential === null)
+      throw new GatewayError(
+        'invalid_api_key',
+        'Missing admin credential. Send "Authorization: Bearer <admin key or JWT>".',
+      );
+    if (this.matchesKey(credential)) return { subject: 'admin-key', method: 'api-key' };
+    if (this.#jwtSecret !== null && JWT_SHAPE.test(credential))
+      return this.verifyJwt(credential, this.#jwtSecret);
+    throw new GatewayError('invalid_api_key', 'Incorrect admin credential.');
+  }
+
+  /** The ganrad `/reconfig/{key}` route carries the key in its path. */
+  matchesKey(presented: string): boolean {
+    if (this.#keyDigest === null) return false;
+    return timingSafeEqual(this.#keyDigest, digest(presented));
+  }
+
+  private async verifyJwt(token: string, secret: Uint8Array): Promise<AdminPrincipal> {
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, secret, {
+        algorithms: ['HS256'],
+        requiredClaims: ['sub', 'exp'],
+      }));
+    } catch (error: unknown) {
+      const expired = error instanceof joseErrors.JWTExpired;
+      throw new GatewayError(
+        'invalid_api_key',
+        expired ? 'The admin token has expired.' : 'Invalid admin token.',
+      );
+    }
+    const scope = payload.scope;
+    const scopes = typeof scope === 'string' ? scope.split(' ') : Array.isArray(scope) ? scope : [];
+    if (!scopes.includes(ADMIN_SCOPE))
+      throw new GatewayError('admin_forbidden', `The token does not carry the "${ADMIN_SCOPE}" scope.`);
+    return { subject: `jwt:${payload.sub ?? ''}`, method: 'jwt' };
+  }
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+function bearer(header: string | string[] | undefined): string | null {
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header.trim());
+  return match?.[1] ?? null;
+}

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** The admin service's own settings (on top of the bus service's, see `StandaloneEnvSchema`). */
+export const AdminEnvSchema = z.object({
+  /** Listen address of the admin REST API; loopback unless set. */
+  ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Its port; 0 picks a free one (logged). */
+  ADMIN_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+  /** The admin key (`Authorization: Bearer …`); hashed at start. */
+  ADMIN_API_KEY: z.string().min(16, 'use at least 16 characters').optional(),
+  /** HS256 secret of admin JWTs (claims `sub`, `exp`, scope `admin`). */
+  ADMIN_JWT_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
+});
+export type AdminEnv = z.infer<typeof AdminEnvSchema>;
