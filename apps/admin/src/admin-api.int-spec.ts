@@ -337,7 +337,7 @@ describe('the admin REST API on the machine Postgres', () => {
 
   it('lists versions and rolls back to an earlier one', async () => {
     const versions = await call<{ data: Body[] }>('GET', '/admin/v1/versions');
-    const seeded = versions.body.data[versions.body.data.length - 1] as Body;
+    const seeded = versions.body.data[versions.body.data.length - 1];
     const detail = await call<Body>('GET', `/admin/v1/versions/${String(seeded.version)}`);
     expect((detail.body.document as Body).applications).toHaveLength(2);
     const rollback = await call<Body>('POST', `/admin/v1/versions/${String(seeded.version)}/activate`);

@@ -1,5 +1,6 @@
 import { GatewayError } from '@aigw/contracts';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { JWTPayload } from 'jose';
 import { errors as joseErrors, jwtVerify } from 'jose';
 
 /** Who makes an admin change: recorded as the author of the versions it creates. */
@@ -59,12 +60,13 @@ export class AdminAuthenticator {
   }
 
   private async verifyJwt(token: string, secret: Uint8Array): Promise<AdminPrincipal> {
-    let payload;
+    let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, secret, {
+      const verified = await jwtVerify(token, secret, {
         algorithms: ['HS256'],
         requiredClaims: ['sub', 'exp'],
-      }));
+      });
+      payload = verified.payload;
     } catch (error: unknown) {
       const expired = error instanceof joseErrors.JWTExpired;
       throw new GatewayError(
@@ -72,7 +74,7 @@ export class AdminAuthenticator {
         expired ? 'The admin token has expired.' : 'Invalid admin token.',
       );
     }
-    const scope = payload.scope;
+    const scope: unknown = payload.scope;
     const scopes = typeof scope === 'string' ? scope.split(' ') : Array.isArray(scope) ? scope : [];
     if (!scopes.includes(ADMIN_SCOPE))
       throw new GatewayError('admin_forbidden', `The token does not carry the "${ADMIN_SCOPE}" scope.`);

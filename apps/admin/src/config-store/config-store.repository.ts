@@ -59,7 +59,7 @@ export class ConfigStoreRepository {
         revision.summary,
       ],
     );
-    return { ...toSummary(rows[0] as RevisionRow), document: revision.document };
+    return { ...toSummary(rows[0]), document: revision.document };
   }
 
   async setActive(manager: EntityManager, revision: number, seededFileSha256?: string): Promise<void> {

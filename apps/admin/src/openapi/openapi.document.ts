@@ -95,7 +95,7 @@ const mergePatch = {
   'application/json': { schema: { type: 'object' } },
 };
 
-const schema = (s: z.ZodType): Json => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Json;
+const schema = (s: z.ZodType): Json => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
 
 /**
  * The admin API's OpenAPI 3.1 document. Request and entry schemas are generated from the shared zod
