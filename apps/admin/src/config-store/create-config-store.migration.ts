@@ -2,8 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The versioned configuration: every change is an immutable row of `config_revisions` (the whole
- * document), and the one row of `config_state` points at the active one. `config_versions` (which
- * recorded only the hashes the service had started on) is replaced.
+ * document), and the one row of `config_state` points at the active one. `config_versions` (the
+ * hashes earlier releases recorded at start) is left in place and unused, so an earlier admin
+ * sharing the database during a rolling upgrade keeps working.
  */
 export class CreateConfigStore1795400000000 implements MigrationInterface {
   name = 'CreateConfigStore1795400000000';
@@ -28,17 +29,10 @@ export class CreateConfigStore1795400000000 implements MigrationInterface {
         updated_at         timestamptz NOT NULL DEFAULT now()
       )`);
     await runner.query('INSERT INTO config_state (id) VALUES (1)');
-    await runner.query('DROP TABLE IF EXISTS config_versions');
   }
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query('DROP TABLE config_state');
     await runner.query('DROP TABLE config_revisions');
-    await runner.query(`
-      CREATE TABLE config_versions (
-        version      text        PRIMARY KEY,
-        applications integer     NOT NULL,
-        recorded_at  timestamptz NOT NULL DEFAULT now()
-      )`);
   }
 }

@@ -1,0 +1,103 @@
+import { resolveConfig, sha256Hex } from '@aigw/config';
+import type { MockLlm } from '@aigw/mock-llm';
+import { startMockLlm } from '@aigw/mock-llm';
+import type { RunningDeployment } from '@aigw/testing';
+import { freePort, startDistributedDeployment, startEmbeddedDeployment } from '@aigw/testing';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { AZURE_UPSTREAM_KEY, writeE2eConfig } from './e2e-config';
+
+const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_KEY = `sk-admin-${randomBytes(16).toString('hex')}`;
+
+/** A database of its own for the distributed run, so its configuration store is this spec's alone. */
+async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `aigw_admin_e2e_${randomUUID().replace(/-/g, '')}`;
+  const client = new Client({ connectionString: MACHINE_POSTGRES });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  return {
+    url: MACHINE_POSTGRES.replace(/\/postgres$/, `/${name}`),
+    drop: async () => {
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+const modes = [
+  ['embedded', startEmbeddedDeployment, false],
+  ['distributed', startDistributedDeployment, true],
+] as const;
+
+describe.each(modes)('the admin API, %s mode', (_mode, start, ownDatabase) => {
+  let mock: MockLlm;
+  let deployment: RunningDeployment;
+  let database: { url: string; drop(): Promise<void> } | null = null;
+  let admin: string;
+
+  beforeAll(async () => {
+    mock = await startMockLlm({ port: 0 });
+    database = ownDatabase ? await freshDatabase() : null;
+    const port = await freePort();
+    admin = `http://127.0.0.1:${port}`;
+    deployment = await start({
+      configPath: writeE2eConfig(mock.url),
+      env: {
+        E2E_AZURE_KEY: AZURE_UPSTREAM_KEY,
+        ADMIN_PORT: String(port),
+        ADMIN_API_KEY: ADMIN_KEY,
+        ...(database ? { DATABASE_URL: database.url } : {}),
+      },
+      mockLlmUrl: mock.url,
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await deployment?.stop();
+    await database?.drop();
+    await mock?.close();
+  });
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${admin}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${ADMIN_KEY}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return {
+      status: res.status,
+      etag: res.headers.get('etag'),
+      body: (await res.json()) as Record<string, unknown>,
+    };
+  };
+
+  it('serves the seeded configuration, ready on its database', async () => {
+    expect((await fetch(`${admin}/readyz`)).status).toBe(200);
+    const apps = await call('GET', '/admin/v1/applications');
+    expect(apps.status).toBe(200);
+    expect((apps.body.data as Array<{ id: string }>).map((a) => a.id)).toContain('gpt-4o-mini');
+    expect((await fetch(`${admin}/admin/v1/applications`)).status).toBe(401);
+  });
+
+  it('creates a consumer whose key the exported document holds as its SHA-256', async () => {
+    const created = await call('POST', '/admin/v1/consumers', {
+      id: 'e2e-team',
+      applications: ['gpt-4o-mini'],
+    });
+    expect(created.status).toBe(201);
+    const key = created.body.key as string;
+    const res = await fetch(`${admin}/admin/v1/config`, {
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, accept: 'application/json' },
+    });
+    const document = (await res.json()) as unknown;
+    expect(res.status).toBe(200);
+    const config = resolveConfig(document, { E2E_AZURE_KEY: AZURE_UPSTREAM_KEY }, 'export', { keys: false });
+    expect(config.auth.keys.find((k) => k.id === 'e2e-team')?.sha256).toBe(sha256Hex(key));
+    const versions = await call('GET', '/admin/v1/versions');
+    expect((versions.body.data as unknown[]).length).toBe(2);
+  });
+});
