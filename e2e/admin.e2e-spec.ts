@@ -93,7 +93,7 @@ describe.each(modes)('the admin API, %s mode', (_mode, start, ownDatabase) => {
     const res = await fetch(`${admin}/admin/v1/config`, {
       headers: { authorization: `Bearer ${ADMIN_KEY}`, accept: 'application/json' },
     });
-    const document = (await res.json()) as unknown;
+    const document = await res.json();
     expect(res.status).toBe(200);
     const config = resolveConfig(document, { E2E_AZURE_KEY: AZURE_UPSTREAM_KEY }, 'export', { keys: false });
     expect(config.auth.keys.find((k) => k.id === 'e2e-team')?.sha256).toBe(sha256Hex(key));
