@@ -1,6 +1,7 @@
 import { parseEnv } from '@aigw/config';
 import type { ServiceDefinition } from '@aigw/messaging';
 import { AdminModule } from './admin.module';
+import { ConfigStoreService } from './config-store/config-store.service';
 import { AdminEnvSchema } from './env.schema';
 
 export const definition: ServiceDefinition = {
@@ -21,4 +22,13 @@ export const definition: ServiceDefinition = {
       auth: { apiKey: env.ADMIN_API_KEY, jwtSecret: env.ADMIN_JWT_SECRET },
     });
   },
+  /** The HEALTH_PORT `/readyz` covers the admin database too. */
+  isReady: (app) =>
+    app
+      .get(ConfigStoreService)
+      .ping()
+      .then(
+        () => true,
+        () => false,
+      ),
 };

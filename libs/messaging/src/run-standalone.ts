@@ -51,7 +51,11 @@ export async function runStandalone(definition: ServiceDefinition, processEnv: E
   if (env.HEALTH_PORT !== undefined) {
     let connected = true;
     app.status.subscribe((status) => (connected = status === 'connected'));
-    const probes = await startHealthServer(env.HEALTH_PORT, env.HEALTH_HOST, () => connected);
+    const probes = await startHealthServer(
+      env.HEALTH_PORT,
+      env.HEALTH_HOST,
+      async () => connected && ((await definition.isReady?.(app)) ?? true),
+    );
     process.once('exit', () => probes.close());
   }
   logger.log(

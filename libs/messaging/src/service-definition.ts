@@ -1,4 +1,4 @@
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import type { BusServiceName } from '@aigw/contracts';
 import type { Env, GatewayConfig } from '@aigw/config';
 import type { JobQueues } from '@aigw/jobs';
@@ -32,4 +32,6 @@ export interface ServiceRuntime {
 export interface ServiceDefinition {
   readonly service: BusServiceName;
   createModule(runtime: ServiceRuntime): DynamicModule;
+  /** Readiness beyond the bus connection (a hard dependency such as the service's database). */
+  isReady?(app: INestApplicationContext): Promise<boolean>;
 }
