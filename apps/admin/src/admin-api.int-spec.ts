@@ -44,6 +44,14 @@ describe('the admin REST API on the machine Postgres', () => {
     expect(yaml.text).toContain('id: mock-chat');
     const json = await call<Body>('GET', '/admin/v1/config', { headers: { accept: 'application/json' } });
     expect((json.body.applications as Body[]).map((a) => a.id)).toEqual(['chat', 'embed']);
+    // Stored as written: keys keep the file's order, so an export reads like the file.
+    expect(Object.keys(json.body)).toEqual(['auth', 'applications']);
+    expect(Object.keys((json.body.applications as Body[])[0] ?? {})).toEqual([
+      'id',
+      'type',
+      'description',
+      'endpoints',
+    ]);
     expect(json.headers.get('etag')).toBe(yaml.headers.get('etag'));
     const versions = await call<{ data: Body[] }>('GET', '/admin/v1/versions');
     expect(versions.body.data).toEqual([

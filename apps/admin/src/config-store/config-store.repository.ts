@@ -50,7 +50,7 @@ export class ConfigStoreRepository {
   async insertRevision(manager: EntityManager, revision: NewRevision): Promise<ConfigRevision> {
     const rows = await manager.query<RevisionRow[]>(
       `INSERT INTO config_revisions (version, document, parent_version, author, summary)
-       VALUES ($1, $2::jsonb, $3, $4, $5) RETURNING ${SUMMARY_COLUMNS}`,
+       VALUES ($1, $2::json, $3, $4, $5) RETURNING ${SUMMARY_COLUMNS}`,
       [
         revision.version,
         JSON.stringify(revision.document),
