@@ -325,6 +325,16 @@ describe('the admin REST API on the machine Postgres', () => {
       .keys;
     expect(keys.find((k) => k.id === 'team-a')?.sha256).toBe(sha256Hex(rotated.body.key));
 
+    // A replacement that sends no credential keeps the consumer's key.
+    const replaced = await call<Body & { data: Body }>('PUT', '/admin/v1/consumers/team-a', {
+      body: { applications: ['embed'] },
+    });
+    expect(replaced.body.data).toEqual({
+      id: 'team-a',
+      applications: ['embed'],
+      credential: { kind: 'key', fingerprint: sha256Hex(rotated.body.key).slice(0, 8) },
+    });
+
     const revoked = await call<Body & { data: Body }>('DELETE', '/admin/v1/consumers/team-a/keys');
     expect(revoked.body.data).toEqual(expect.objectContaining({ credential: { kind: 'revoked' } }));
     const afterRevocation = await call<Body>('GET', '/admin/v1/config', {
