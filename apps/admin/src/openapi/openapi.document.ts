@@ -1,5 +1,4 @@
-import { ApiKeySchema, ApplicationSchema, EndpointSchema, GatewayConfigSchema } from '@aigw/config';
-import { z } from 'zod';
+import { openApiComponents } from './openapi-components';
 
 type Json = Record<string, unknown>;
 
@@ -95,12 +94,10 @@ const mergePatch = {
   'application/json': { schema: { type: 'object' } },
 };
 
-const schema = (s: z.ZodType): Json => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
-
 /**
  * The admin API's OpenAPI 3.1 document. Request and entry schemas are generated from the shared zod
  * schemas of `libs/config`, so fields other modules add to the configuration appear here by themselves.
- * The spec `openapi.spec.ts` / the integration spec check that every route the server registers is here.
+ * `admin-api.int-spec.ts` checks that every route the server registers is here, and no other.
  */
 export function openApiDocument(): Json {
   const paths: Json = {
@@ -258,122 +255,7 @@ export function openApiDocument(): Json {
         '(409 when stale) and `?dryRun=true` (report the diff, write nothing). Errors use the OpenAI envelope.',
     },
     paths,
-    components: {
-      securitySchemes: {
-        adminKey: { type: 'http', scheme: 'bearer', description: 'ADMIN_API_KEY' },
-        adminJwt: {
-          type: 'http',
-          scheme: 'bearer',
-          bearerFormat: 'JWT',
-          description: 'HS256 with ADMIN_JWT_SECRET; claims sub, exp, scope admin',
-        },
-      },
-      parameters: {
-        IfMatch: {
-          name: 'If-Match',
-          in: 'header',
-          description: 'the version the change was prepared on',
-          schema: { type: 'string' },
-        },
-        DryRun: {
-          name: 'dryRun',
-          in: 'query',
-          description: 'report what would change, write nothing',
-          schema: { type: 'boolean' },
-        },
-      },
-      responses: {
-        InvalidRequest: errorResponse(
-          'Invalid request or document: every problem with its path in `error.problems`',
-        ),
-        Unauthorized: errorResponse('No or wrong admin credential'),
-        Forbidden: errorResponse('A JWT without the admin scope'),
-        NotFound: errorResponse('No such application, endpoint, consumer or version'),
-        Conflict: errorResponse('Exists already, or If-Match names a version that is no longer active'),
-        PreconditionFailed: errorResponse('A malformed If-Match'),
-        Unavailable: errorResponse('The admin database is unavailable'),
-      },
-      schemas: {
-        ConfigDocument: schema(GatewayConfigSchema),
-        Application: schema(ApplicationSchema),
-        Endpoint: schema(EndpointSchema),
-        ConsumerInput: schema(ApiKeySchema),
-        Consumer: {
-          type: 'object',
-          description: 'An auth.keys entry without its digest, and how it authenticates',
-          properties: {
-            id: { type: 'string' },
-            applications: { type: 'array', items: { type: 'string' } },
-            credential: {
-              oneOf: [
-                { type: 'object', properties: { kind: { const: 'key' }, fingerprint: { type: 'string' } } },
-                { type: 'object', properties: { kind: { const: 'env' }, env: { type: 'string' } } },
-                { type: 'object', properties: { kind: { const: 'revoked' } } },
-              ],
-            },
-          },
-          additionalProperties: true,
-        },
-        Version: {
-          type: 'object',
-          properties: {
-            revision: { type: 'integer' },
-            version: { type: 'string' },
-            parentVersion: { type: ['string', 'null'] },
-            author: { type: 'string' },
-            summary: { type: 'string' },
-            createdAt: { type: 'string', format: 'date-time' },
-            active: { type: 'boolean' },
-          },
-        },
-        ChangeEnvelope: {
-          type: 'object',
-          required: ['version', 'previousVersion', 'dryRun', 'committed', 'diff'],
-          properties: {
-            version: { type: 'string', description: 'the version after the change (or that it would have)' },
-            previousVersion: { type: 'string' },
-            dryRun: { type: 'boolean' },
-            committed: { type: 'boolean', description: 'false on a dry run or when nothing changed' },
-            diff: ref('ConfigDiff'),
-          },
-        },
-        ConfigDiff: {
-          type: 'object',
-          properties: {
-            changed: { type: 'boolean' },
-            fields: {
-              type: 'array',
-              items: { type: 'string' },
-              description: 'paths outside applications and auth.keys',
-            },
-            applications: entryChanges(true),
-            consumers: entryChanges(false),
-          },
-        },
-        Error: {
-          type: 'object',
-          properties: {
-            error: {
-              type: 'object',
-              required: ['message', 'type', 'param', 'code'],
-              properties: {
-                message: { type: 'string' },
-                type: { type: 'string' },
-                param: { type: ['string', 'null'] },
-                code: { type: 'string' },
-                problems: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    properties: { path: { type: 'string' }, message: { type: 'string' } },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-    },
+    components: openApiComponents(),
   };
 }
 
@@ -396,29 +278,6 @@ function probe(summary: string): Json {
     responses: {
       '200': { description: 'OK', content: json({ type: 'object' }) },
       '503': { description: 'Not ready', content: json({ type: 'object' }) },
-    },
-  };
-}
-
-function errorResponse(description: string): Json {
-  return { description, content: json(ref('Error')) };
-}
-
-function entryChanges(withEndpoints: boolean): Json {
-  const changed: Json = {
-    type: 'object',
-    properties: {
-      id: { type: 'string' },
-      fields: { type: 'array', items: { type: 'string' } },
-      ...(withEndpoints ? { endpoints: entryChanges(false) } : {}),
-    },
-  };
-  return {
-    type: 'object',
-    properties: {
-      added: { type: 'array', items: { type: 'string' } },
-      removed: { type: 'array', items: { type: 'string' } },
-      changed: { type: 'array', items: changed },
     },
   };
 }
