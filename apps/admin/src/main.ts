@@ -1,6 +1,8 @@
-import { initTelemetry } from '@aigw/observability';
+import { startTelemetry } from '@aigw/observability';
+// First: the Postgres and Redis instrumentations patch those modules as they are required.
+startTelemetry('admin', process.env);
+
 import { exitOnStartupError, runStandalone } from '@aigw/messaging';
 import { definition } from './admin.definition';
 
-initTelemetry();
 runStandalone(definition, process.env).catch(exitOnStartupError);

@@ -1,6 +1,8 @@
-import { initTelemetry } from '@aigw/observability';
+import { startTelemetry } from '@aigw/observability';
+// First: the Postgres and Redis instrumentations patch those modules as they are required.
+startTelemetry('cache', process.env);
+
 import { exitOnStartupError, runStandalone } from '@aigw/messaging';
 import { definition } from './cache.definition';
 
-initTelemetry();
 runStandalone(definition, process.env).catch(exitOnStartupError);

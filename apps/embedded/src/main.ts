@@ -1,9 +1,10 @@
-import { initTelemetry } from '@aigw/observability';
+import { startTelemetry } from '@aigw/observability';
+// First: the Postgres instrumentation patches pg as it is required (the embedded PGlite speaks its wire).
+startTelemetry('embedded', process.env);
+
 import { closeOnSignals, exitOnStartupError } from '@aigw/messaging';
 import { relative } from 'node:path';
 import { startEmbedded } from './embedded';
-
-initTelemetry();
 
 async function main(): Promise<void> {
   const gateway = await startEmbedded(process.env);

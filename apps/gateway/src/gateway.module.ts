@@ -11,6 +11,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
 import type { StatefulFeatures } from './completions/follow-ups.factory';
 import { JOB_RECORDERS } from './health/health.controller';
+import { PrometheusController } from './metrics/prometheus.controller';
 import type { UsageRecorder } from './usage/usage-recorder';
 
 @Module({})
@@ -23,7 +24,13 @@ export class GatewayModule {
   ): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [CompletionsController, ModelsController, HealthController, MetricsController],
+      controllers: [
+        CompletionsController,
+        ModelsController,
+        HealthController,
+        MetricsController,
+        PrometheusController,
+      ],
       providers: [
         { provide: BusClient, useValue: bus },
         { provide: ApiKeyAuthenticator, useValue: new ApiKeyAuthenticator(config) },

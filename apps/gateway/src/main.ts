@@ -1,5 +1,6 @@
-import { initTelemetry } from '@aigw/observability';
-initTelemetry();
+import { startTelemetry } from '@aigw/observability';
+// First: the Redis instrumentation patches ioredis as it is required.
+startTelemetry('gateway', process.env);
 
 import { loadConfigFile, parseEnv } from '@aigw/config';
 import { JobQueues } from '@aigw/jobs';

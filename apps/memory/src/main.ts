@@ -1,6 +1,8 @@
-import { initTelemetry } from '@aigw/observability';
+import { startTelemetry } from '@aigw/observability';
+// First: the Postgres and Redis instrumentations patch those modules as they are required.
+startTelemetry('memory', process.env);
+
 import { exitOnStartupError, runStandalone } from '@aigw/messaging';
 import { definition } from './memory.definition';
 
-initTelemetry();
 runStandalone(definition, process.env).catch(exitOnStartupError);

@@ -18,6 +18,7 @@ import { RedisRoutingState } from './shared-state/redis-routing-state.store';
 import { RouterRedis } from './shared-state/router-redis.provider';
 import { ROUTING_STATE_STORE } from './shared-state/routing-state.store';
 import { RouteStreamService } from './stream/route-stream.service';
+import { EndpointStateMetrics } from './telemetry/endpoint-state.metrics';
 
 /** The router service: picks an application's endpoint and calls it through a provider adapter. */
 @Module({})
@@ -45,6 +46,7 @@ export class RouterModule {
         RouteStreamService,
         RouterRedis,
         ...RATE_LIMIT_PROVIDERS,
+        EndpointStateMetrics,
       ],
     };
   }

@@ -12,6 +12,7 @@ import {
   RoutingPolicySchema,
   checkRoutingPolicy,
 } from './routing-policy.schema';
+import { ApplicationLoggingSchema, LoggingSettingsSchema } from './logging.schema';
 
 /**
  * The declarative configuration file (YAML). Applications are the unit of configuration, as in the
@@ -149,6 +150,7 @@ export const ApplicationSchema = z
     persistPrompts: z.boolean().optional(),
     rateLimits: ApplicationRateLimitsSchema.optional(),
     routing: RoutingPolicySchema.optional(),
+    logging: ApplicationLoggingSchema.optional(),
   })
   .superRefine((app, ctx) => {
     checkRoutingPolicy(app, ctx);
@@ -265,5 +267,6 @@ export const GatewayConfigSchema = z.strictObject({
   /** Optional: persist every application's prompts (an application's `persistPrompts` wins). */
   persistPrompts: z.boolean().optional(),
   rateLimiting: RateLimitingSettingsSchema.optional(),
+  logging: LoggingSettingsSchema.optional(),
 });
 export type GatewayConfigFile = z.infer<typeof GatewayConfigSchema>;

@@ -16,6 +16,8 @@ import { DEFAULT_GLOBAL_MEMORY_SETTINGS } from './memory-settings.schema';
 import type { ResolvedRateLimiting } from './rate-limit.schema';
 import { resolveRateLimiting } from './rate-limit.schema';
 import type { ApiKeyEnvironment } from './routing-policy.schema';
+import type { LoggingSettings } from './logging.schema';
+import { DEFAULT_LOGGING_SETTINGS } from './logging.schema';
 import { Secret } from './secret';
 
 export interface ResolvedEndpoint extends EndpointConfig {
@@ -54,6 +56,8 @@ export interface GatewayConfig {
   /** The global prompt persistence switch (an application's `persistPrompts` wins). */
   readonly persistPrompts: boolean;
   readonly rateLimiting: ResolvedRateLimiting;
+  /** The gateway's request logging (defaults when the file has no `logging` block). */
+  readonly logging: LoggingSettings;
 }
 
 export function sha256Hex(value: string): string {
@@ -185,5 +189,6 @@ export function resolveConfig(
     memorySettings: file.memorySettings ?? DEFAULT_GLOBAL_MEMORY_SETTINGS,
     persistPrompts: file.persistPrompts ?? false,
     rateLimiting: resolveRateLimiting(file),
+    logging: file.logging ?? DEFAULT_LOGGING_SETTINGS,
   };
 }

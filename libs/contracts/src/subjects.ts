@@ -24,6 +24,8 @@ export const Subjects = {
   },
   /** Events (`<domain>.<past-tense>`): every committed configuration change (`ConfigChangedEvent`). */
   config: { changed: 'config.changed' },
+  /** Events: access-log lines and request-log records, for a log pipeline (`logging.publish`). */
+  logs: { requests: 'requests.logged' },
 } as const;
 
 /** The six services of the platform; each joins a NATS queue group named after itself. */

@@ -17,6 +17,12 @@ export const UsageEventSchema = z.object({
   operation: z.enum(['chat', 'completions', 'embeddings']),
   stream: z.boolean(),
   status: z.number().int(),
+  /** `2xx`, `4xx`, `5xx`… of `status` (a client that went away, 499, is `4xx`). */
+  statusClass: z.enum(['1xx', '2xx', '3xx', '4xx', '5xx']).optional(),
+  /** The error code the client got (`ErrorCodes`), null on success; `upstream_bad_request` is "filtered". */
+  errorCode: z.string().nullable().default(null),
+  /** The `model` the client asked for (the application id or one of its model names). */
+  requestedModel: z.string().nullable().default(null),
   /** 429: the request was refused for capacity (every endpoint busy, or a limit). */
   throttled: z.boolean(),
   promptTokens: z.number().int().nonnegative(),
@@ -24,7 +30,10 @@ export const UsageEventSchema = z.object({
   latencyMs: z.number().nonnegative(),
   /** Streams: time to the first content chunk. */
   timeToFirstTokenMs: z.number().nonnegative().nullable(),
-  cacheHit: z.boolean(),
+  /** Answered from the semantic cache (set by the cache integration). */
+  cacheHit: z.boolean().default(false),
+  /** Similarity score of the cache hit (0–1), null when not a hit or the cache gives none. */
+  cacheSimilarity: z.number().min(0).max(1).nullable().default(null),
   /** Upstream attempts before the one that answered (failovers). */
   retries: z.number().int().nonnegative(),
   /** ISO time the response ended. */

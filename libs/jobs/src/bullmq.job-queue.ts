@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { Job as BullJob, JobsOptions } from 'bullmq';
 import { Queue, Worker } from 'bullmq';
+import { BullMQOtel } from 'bullmq-otel';
+import { telemetrySettings } from '@aigw/observability';
 import { assertCron } from './cron';
 import type { JobCounts, JobHandler, JobOptions, JobQueue, ProcessOptions } from './job-queue';
 import {
@@ -22,6 +24,14 @@ export interface BullMqJobQueueOptions {
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
+
+/**
+ * BullMQ's own OpenTelemetry spans (a producer span per add, a consumer span per job run, the trace
+ * context kept in the job), only when the process records spans: otherwise BullMQ skips the work.
+ */
+function telemetryOption(): { telemetry?: BullMQOtel } {
+  return telemetrySettings().enabled ? { telemetry: new BullMQOtel({ tracerName: 'aigw.jobs' }) } : {};
+}
 const CLOSE_TIMEOUT_MS = 5_000;
 
 /** `JobQueue` on BullMQ (Redis), for distributed mode. The worker of a queue is created by `process`. */
@@ -42,6 +52,7 @@ export class BullMqJobQueue<TData = unknown> implements JobQueue<TData> {
     this.#queue = new Queue<BullJob<TData, void, string>>(options.queueName, {
       connection: { ...connectionOptions(options.redisUrl), connectTimeout: this.#timeoutMs },
       prefix: options.prefix,
+      ...telemetryOption(),
     });
     this.#queue.on('error', (error) => this.#logger.warn(`Redis: ${error.message}`));
   }
@@ -62,6 +73,7 @@ export class BullMqJobQueue<TData = unknown> implements JobQueue<TData> {
         connection: { ...connectionOptions(this.#options.redisUrl), maxRetriesPerRequest: null },
         prefix: this.#options.prefix,
         concurrency: options.concurrency ?? 1,
+        ...telemetryOption(),
       },
     );
     worker.on('error', (error) => this.#logger.warn(`worker: ${error.message}`));

@@ -1,3 +1,4 @@
+import { reportQueueDepth } from '@aigw/observability';
 import { createJobQueue } from './create-job-queue';
 import type { JobQueue } from './job-queue';
 
@@ -15,6 +16,7 @@ export interface JobQueuesOptions {
  */
 export class JobQueues {
   private readonly queues = new Map<string, JobQueue<unknown>>();
+  private readonly unreport: Array<() => void> = [];
 
   constructor(private readonly options: JobQueuesOptions) {}
 
@@ -28,6 +30,9 @@ export class JobQueues {
         prefix: this.options.prefix,
       });
       this.queues.set(queueName, queue);
+      const opened = queue;
+      // `aigw_queue_jobs`: read at scrape time.
+      this.unreport.push(reportQueueDepth(queueName, () => opened.counts()));
     }
     return queue as JobQueue<TData>;
   }
@@ -35,6 +40,7 @@ export class JobQueues {
   async close(): Promise<void> {
     const queues = [...this.queues.values()];
     this.queues.clear();
+    for (const unreport of this.unreport.splice(0)) unreport();
     await Promise.all(queues.map((q) => q.close()));
   }
 }

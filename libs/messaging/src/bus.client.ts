@@ -1,11 +1,13 @@
 import type { ClientProxy } from '@nestjs/microservices';
 import { GatewayError } from '@aigw/contracts';
 import type { HeaderRecord } from '@aigw/observability';
-import { injectTraceHeaders } from '@aigw/observability';
 import type { Observable } from 'rxjs';
-import { catchError, throwError, timeout } from 'rxjs';
+import { catchError, defer, finalize, throwError, timeout } from 'rxjs';
 import { busErrorToGatewayError } from './bus-errors';
 import { BusRecord } from './bus-record';
+import type { MessagingSystem } from './bus-tracing';
+import { recordSpanError, startProducerSpan, traceErrors } from './bus-tracing';
+import { InProcessClient } from './in-process/in-process.client';
 
 export interface RequestOptions {
   /** Required: no bus call waits forever. */
@@ -24,12 +26,16 @@ export interface StreamOptions {
 }
 
 /**
- * Typed request/reply and streaming over whichever transport the process runs. Adds the trace context
- * to every message, bounds every call with a timeout, and turns every failure into a GatewayError:
+ * Typed request/reply and streaming over whichever transport the process runs. Adds a producer span
+ * and the trace context to every message, bounds every call with a timeout, and turns every failure into a GatewayError:
  * no subscriber → 503 `service_unavailable`, no reply in time → 504 `service_timeout`.
  */
 export class BusClient {
-  constructor(private readonly proxy: ClientProxy) {}
+  private readonly system: MessagingSystem;
+
+  constructor(private readonly proxy: ClientProxy) {
+    this.system = proxy instanceof InProcessClient ? 'in_process' : 'nats';
+  }
 
   connect(): Promise<unknown> {
     return this.proxy.connect() as Promise<unknown>;
@@ -85,14 +91,30 @@ export class BusClient {
   }
 
   async emit(subject: string, payload: unknown): Promise<void> {
-    const record = new BusRecord(payload, injectTraceHeaders({}));
-    await new Promise<void>((resolve, reject) => {
-      this.proxy.emit(subject, record).subscribe({ complete: resolve, error: reject });
-    });
+    const { span, headers } = startProducerSpan(this.system, subject, 'publish', {});
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.proxy
+          .emit(subject, new BusRecord(payload, headers))
+          .subscribe({ complete: resolve, error: reject });
+      });
+    } catch (error) {
+      recordSpanError(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
   }
 
+  /** Cold: the producer span starts when the caller subscribes, in the caller's trace context. */
   private send<T>(subject: string, payload: unknown, headers: HeaderRecord = {}): Observable<T> {
-    return this.proxy.send<T>(subject, new BusRecord(payload, injectTraceHeaders({ ...headers })));
+    return defer(() => {
+      const producer = startProducerSpan(this.system, subject, 'request', { ...headers });
+      return this.proxy.send<T>(subject, new BusRecord(payload, producer.headers)).pipe(
+        traceErrors(producer.span),
+        finalize(() => producer.span.end()),
+      );
+    });
   }
 
   private timeoutError(subject: string): GatewayError {

@@ -1,3 +1,4 @@
+import { renderMetrics } from '@aigw/observability';
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
@@ -6,7 +7,8 @@ import { once } from 'node:events';
  * Liveness and readiness over HTTP for a bus service in its own process (Kubernetes probes):
  * `/healthz` says the process runs (no dependency checked, so a broker outage never restarts it);
  * `/readyz` says it can take work (`isReady`, e.g. the bus connection is up and, for a service with
- * a database, the database answers).
+ * a database, the database answers); `/metrics` is the process's Prometheus exposition (the scrape
+ * target of a bus service).
  */
 export async function startHealthServer(
   port: number,
@@ -28,6 +30,11 @@ export async function startHealthServer(
         );
       return;
     }
+    if (path === '/metrics')
+      return void renderMetrics().then(
+        ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
+        () => res.writeHead(500).end(),
+      );
     res.writeHead(404).end();
   });
   server.listen(port, host);

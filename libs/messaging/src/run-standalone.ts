@@ -1,7 +1,7 @@
 import type { Env } from '@aigw/config';
 import { BusEnv, ConfigFileEnv, LogEnv, MockEnv, StoreEnv, loadConfigFile, parseEnv } from '@aigw/config';
 import { JobQueues } from '@aigw/jobs';
-import { createLogger } from '@aigw/observability';
+import { createLogger, shutdownTelemetry } from '@aigw/observability';
 import { z } from 'zod';
 import { startHealthServer } from './health-server';
 import type { ServiceDefinition } from './service-definition';
@@ -78,7 +78,9 @@ export function queuePrefix(namespace: string): string {
  */
 export function closeOnSignals(close: () => Promise<void>): void {
   const stop = () => {
-    close().then(
+    // Spans still buffered are flushed once the work they describe has finished.
+    const closeAll = () => close().finally(() => shutdownTelemetry());
+    closeAll().then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -5,9 +5,10 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 let initialised = false;
 
 /**
- * Call first thing in every main.ts, before Nest boots. Registers the async context manager and the
- * W3C `traceparent` propagator so trace context flows across every hop (HTTP in, bus, HTTP upstream)
- * even when no exporter is configured; then tracing costs next to nothing.
+ * Registers the async context manager and the W3C `traceparent` propagator, so trace context flows
+ * across every hop (HTTP in, bus, HTTP upstream) even when no exporter is configured: spans are then
+ * the API's non-recording ones and tracing costs next to nothing. `startTelemetry` calls it; specs that
+ * only need propagation call it directly.
  */
 export function initTelemetry(): void {
   if (initialised) return;

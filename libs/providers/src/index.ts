@@ -15,3 +15,4 @@ export type { UpstreamFailureKind } from './upstream/upstream-failure.error';
 export { UpstreamFailure } from './upstream/upstream-failure.error';
 export { DEFAULT_RETRY_AFTER_MS } from './upstream/retry-after.mapper';
 export { AZURE_OPENAI_DEFAULT_API_VERSION } from './azure-openai/azure-openai.adapter';
+export { traceProviderAdapter } from './telemetry/traced-provider.adapter';

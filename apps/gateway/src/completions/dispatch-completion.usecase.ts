@@ -9,7 +9,13 @@ import type { ApplicationDirectory } from '../applications/application-directory
 import type { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
 import { errorBody, errorHeaders, validationError } from '../http/openai-error';
 import { rateLimitHeaders } from '../http/rate-limit-headers';
-import { CLIENT_CLOSED_REQUEST, RequestUsage, failedAttempts } from '../usage/request-usage';
+import { context } from '@opentelemetry/api';
+import {
+  CLIENT_CLOSED_REQUEST,
+  RequestUsage,
+  answeringAttemptMs,
+  failedAttempts,
+} from '../usage/request-usage';
 import type { UsageRecorder } from '../usage/usage-recorder';
 import type { CompletionFollowUp, CompletionFollowUps, RequestFailure } from './completion-follow-up';
 import { CLIENT_CLOSED } from './completion-follow-up';
@@ -56,14 +62,17 @@ export class DispatchCompletion {
       consumerId: consumer.keyId,
       operation,
       stream,
+      requestedModel: typeof body.model === 'string' ? body.model : null,
     });
+    const keepPayloads = app.logging?.payloads === true;
     const turn = { headers: request.headers, app, operation, requestId, consumerId: consumer.keyId, body };
     let followUp: CompletionFollowUp;
     try {
       followUp = await this.followUps.begin(turn);
     } catch (error) {
-      const event = usage.finish(GatewayError.from(error).status);
-      this.usage.record(event);
+      const failure = GatewayError.from(error);
+      usage.failed(failure.code);
+      const event = this.usage.finished(request.raw, usage, failure.status);
       this.followUps.rejected(turn, event, error);
       throw error;
     }
@@ -82,7 +91,7 @@ export class DispatchCompletion {
       body: followUp.body,
     };
     if (stream && subjects.stream)
-      return this.relayStream(subjects.stream, routeRequest, request, reply, usage, followUp);
+      return this.relayStream(subjects.stream, routeRequest, request, reply, usage, followUp, keepPayloads);
 
     let result: RouteResult;
     try {
@@ -91,21 +100,24 @@ export class DispatchCompletion {
       });
     } catch (error) {
       const failure = GatewayError.from(error);
-      const event = usage.finish(failure.status);
-      this.usage.record(event);
+      usage.failed(failure.code);
+      const payloads = keepPayloads ? { request: routeRequest.body, response: null } : undefined;
+      const event = this.usage.finished(request.raw, usage, failure.status, payloads);
       followUp.failed(event, failure);
       throw error;
     }
     usage.answered(result.endpointId, result.provider, result.model, failedAttempts(result.attempts));
     usage.tokens(result.usage);
+    const upstreamMs = answeringAttemptMs(result.attempts);
+    if (upstreamMs !== null) usage.upstreamTook(upstreamMs);
     void reply
       .headers(followUp.headers)
       .header('x-aigw-endpoint', result.endpointId)
       .header('x-aigw-config-version', this.config.version)
       .headers(rateLimitHeaders(result.rateLimit))
       .send(result.body);
-    const event = usage.finish(200);
-    this.usage.record(event);
+    const payloads = keepPayloads ? { request: routeRequest.body, response: result.body } : undefined;
+    const event = this.usage.finished(request.raw, usage, 200, payloads);
     followUp.answered(event, result.body);
   }
 
@@ -143,16 +155,23 @@ export class DispatchCompletion {
     reply: FastifyReply,
     usage: RequestUsage,
     followUp: CompletionFollowUp,
+    keepPayloads: boolean,
   ): Promise<void> {
     void reply.hijack();
     const sse = new SseWriter(reply.raw);
     let started = false;
     let recorded = false;
+    const chunks: string[] = [];
+    // Stream events arrive in the transport's callbacks: the usage job joins the request's trace.
+    const requestContext = context.active();
     const record = (status: number, error: RequestFailure | null = null) => {
       if (recorded) return;
       recorded = true;
-      const event = usage.finish(status);
-      this.usage.record(event);
+      if (error !== null) usage.failed(error.code);
+      const payloads = keepPayloads ? { request: routeRequest.body, response: chunks } : undefined;
+      const event = context.with(requestContext, () =>
+        this.usage.finished(request.raw, usage, status, payloads),
+      );
       if (error === null) followUp.streamed(event);
       else followUp.failed(event, error);
     };
@@ -179,8 +198,10 @@ export class DispatchCompletion {
             } else if (event.kind === 'chunk') {
               usage.firstToken();
               followUp.chunk(event.data);
+              if (keepPayloads) chunks.push(event.data);
               sse.data(event.data);
             } else {
+              usage.upstreamEnded();
               usage.tokens(event.usage);
             }
           },

@@ -3,14 +3,24 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { GatewayConfig } from '@aigw/config';
-import { withTraceContext } from '@aigw/observability';
+import { Subjects } from '@aigw/contracts';
 import type { BusClient } from '@aigw/messaging';
+import { endHttpServerSpan, startHttpServerSpan } from '@aigw/observability';
+import type { ServerSpan } from '@aigw/observability';
+import { context, trace } from '@opentelemetry/api';
+import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { GatewayModule } from '../gateway.module';
 import type { StatefulFeatures } from '../completions/follow-ups.factory';
+import { AccessLog } from '../telemetry/access-log';
+import { requestOutcome } from '../telemetry/request-outcome';
 import type { UsageRecorder } from '../usage/usage-recorder';
 import { OpenAiExceptionFilter } from './openai-exception.filter';
+
+/** Probes and scrapes: no span, no access-log line. */
+const UNTRACED_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -73,9 +83,56 @@ export async function createHttpApp(
     void reply.header('x-request-id', request.id);
     done();
   });
-  // Run the handler in the caller's trace context (W3C traceparent), so the bus and the upstream call
-  // continue the caller's trace. preHandler: the body is read by then and the handler runs next.
-  fastify.addHook('preHandler', (request, _reply, done) => withTraceContext(request.headers, done));
+  observeRequests(fastify, logger ? new AccessLog(config, logger, publisher(config, bus)) : null);
   app.useGlobalFilters(new OpenAiExceptionFilter());
   return app;
+}
+
+/**
+ * One server span per request (child of the caller's W3C `traceparent`), active while the handler runs
+ * so the bus and the upstream call continue the trace; and one access-log line when the response is
+ * over (`close`, which streams and client disconnects reach too). The line is written on the next
+ * turn, once the inference use case has left the request's outcome (its own `close` listener runs
+ * after this one).
+ */
+function observeRequests(fastify: FastifyInstance, accessLog: AccessLog | null): void {
+  const spans = new WeakMap<IncomingMessage, ServerSpan>();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const route = request.routeOptions.url;
+    if (route !== undefined && UNTRACED_ROUTES.has(route)) return done();
+    const started = performance.now();
+    const server = startHttpServerSpan(request.method, route, request.headers);
+    spans.set(request.raw, server);
+    reply.raw.once('close', () =>
+      setImmediate(() => {
+        const outcome = requestOutcome(request.raw);
+        const status = outcome?.event.status ?? reply.raw.statusCode;
+        endHttpServerSpan(server.span, status, outcome?.event.errorCode ?? undefined);
+        const ids = server.span.spanContext();
+        accessLog?.write(
+          {
+            requestId: String(request.id),
+            traceId: trace.isSpanContextValid(ids) ? ids.traceId : null,
+            method: request.method,
+            route: route ?? null,
+            status,
+            durationMs: performance.now() - started,
+          },
+          outcome,
+        );
+      }),
+    );
+    done();
+  });
+  // preHandler: the body is read by then and the handler runs next, in the span's context.
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    const server = spans.get(request.raw);
+    if (server === undefined) return done();
+    context.with(server.context, done);
+  });
+}
+
+function publisher(config: GatewayConfig, bus: BusClient): ((record: unknown) => void) | null {
+  if (!config.logging.publish) return null;
+  return (record) => void bus.emit(Subjects.logs.requests, record).catch(() => undefined);
 }

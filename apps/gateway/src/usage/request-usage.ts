@@ -1,5 +1,6 @@
 import type { Attempt, Usage, UsageEvent } from '@aigw/contracts';
 import type { Operation } from '@aigw/openai-schema';
+import { statusClass } from '@aigw/observability';
 import { performance } from 'node:perf_hooks';
 
 /** nginx's convention for "the client closed the connection before the response was complete". */
@@ -14,6 +15,10 @@ export class RequestUsage {
   private retries = 0;
   private usage: Usage | null = null;
   private timeToFirstTokenMs: number | null = null;
+  private upstreamMs: number | null = null;
+  private errorCode: string | null = null;
+  private cacheHit = false;
+  private cacheSimilarity: number | null = null;
 
   constructor(
     private readonly request: {
@@ -22,6 +27,8 @@ export class RequestUsage {
       consumerId: string | null;
       operation: Operation;
       stream: boolean;
+      /** The client's `model` field. */
+      requestedModel: string | null;
     },
   ) {}
 
@@ -32,12 +39,37 @@ export class RequestUsage {
     this.retries = retries;
   }
 
+  /** The answer came from the semantic cache (`similarity` 0–1 when the cache reports one). */
+  cached(similarity: number | null): void {
+    this.cacheHit = true;
+    this.cacheSimilarity = similarity;
+  }
+
   firstToken(): void {
     this.timeToFirstTokenMs ??= performance.now() - this.startedAt;
   }
 
   tokens(usage: Usage | null): void {
     this.usage = usage;
+  }
+
+  /** The answering upstream call's duration (non-stream: from its attempt; stream: to its last chunk). */
+  upstreamTook(ms: number): void {
+    this.upstreamMs = ms;
+  }
+
+  /** The stream's upstream part ended now. */
+  upstreamEnded(): void {
+    this.upstreamMs = performance.now() - this.startedAt;
+  }
+
+  failed(code: string): void {
+    this.errorCode = code;
+  }
+
+  /** Upstream response time for the access log (APISIX `apisix_upstream_response_time`). */
+  get upstreamResponseMs(): number | null {
+    return this.upstreamMs;
   }
 
   finish(status: number): UsageEvent {
@@ -47,12 +79,15 @@ export class RequestUsage {
       provider: this.provider,
       model: this.model,
       status,
+      statusClass: statusClass(status),
+      errorCode: this.errorCode,
       throttled: status === 429,
       promptTokens: this.usage?.prompt_tokens ?? 0,
       completionTokens: this.usage?.completion_tokens ?? 0,
       latencyMs: performance.now() - this.startedAt,
       timeToFirstTokenMs: this.timeToFirstTokenMs,
-      cacheHit: false,
+      cacheHit: this.cacheHit,
+      cacheSimilarity: this.cacheSimilarity,
       retries: this.retries,
       finishedAt: new Date().toISOString(),
     };
@@ -61,4 +96,10 @@ export class RequestUsage {
 
 export function failedAttempts(attempts: readonly Attempt[]): number {
   return attempts.filter((a) => a.outcome !== 'ok').length;
+}
+
+/** How long the attempt that answered took (the last one, `ok`). */
+export function answeringAttemptMs(attempts: readonly Attempt[]): number | null {
+  const last = attempts.at(-1);
+  return last?.outcome === 'ok' ? last.durationMs : null;
 }

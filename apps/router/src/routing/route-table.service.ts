@@ -4,7 +4,7 @@ import type { ApplicationType, ResolvedRoutingPolicy } from '@aigw/config';
 import { resolveRoutingPolicy } from '@aigw/config';
 import { GatewayError } from '@aigw/contracts';
 import type { ProviderOperation } from '@aigw/providers';
-import { UpstreamHttpClient, createProviderAdapter } from '@aigw/providers';
+import { UpstreamHttpClient, createProviderAdapter, traceProviderAdapter } from '@aigw/providers';
 import type { RouterModuleOptions } from '../router.options';
 import { ROUTER_OPTIONS } from '../router.options';
 import type { Clock } from './clock';
@@ -48,7 +48,11 @@ export class RouteTable implements OnApplicationShutdown {
       const targets = application.endpoints.map((endpoint) => ({
         applicationId: application.id,
         endpoint,
-        adapter: createProviderAdapter(endpoint, { http: this.http, mockLlmUrl: options.mockLlmUrl }),
+        adapter: traceProviderAdapter(
+          createProviderAdapter(endpoint, { http: this.http, mockLlmUrl: options.mockLlmUrl }),
+          endpoint,
+          application.id,
+        ),
         policy,
       }));
       this.routes.set(application.id, {

@@ -2,8 +2,9 @@ import type { CustomTransportStrategy } from '@nestjs/microservices';
 import type { MessageHandler } from '@nestjs/microservices';
 import { BaseRpcContext, Server } from '@nestjs/microservices';
 import type { HeaderRecord } from '@aigw/observability';
-import { withTraceContext } from '@aigw/observability';
+import { context } from '@opentelemetry/api';
 import { Observable } from 'rxjs';
+import { recordSpanError, startConsumerSpan, traceErrors } from '../bus-tracing';
 import type { InProcessBroker, InProcessEndpoint } from './in-process.broker';
 
 /** Per-transport context, like NatsContext: the subject and the headers of the message. */
@@ -60,8 +61,9 @@ export class InProcessServer extends Server implements CustomTransportStrategy, 
   }
 
   request(subject: string, data: unknown, headers: HeaderRecord): Observable<unknown> {
-    return new Observable<unknown>((subscriber) =>
-      withTraceContext(headers, () => {
+    return new Observable<unknown>((subscriber) => {
+      const consumer = startConsumerSpan('in_process', subject, headers);
+      return context.with(consumer.context, () => {
         const handler = this.getHandlerByPattern(subject);
         if (!handler) throw new Error(`no handler for ${subject}`);
         const ctx = new InProcessContext([subject, headers]);
@@ -70,23 +72,36 @@ export class InProcessServer extends Server implements CustomTransportStrategy, 
         handler(data, ctx).then(
           (result: unknown) => {
             if (cancelled) return;
-            inner = this.transformToObservable(result).subscribe(subscriber);
+            inner = this.transformToObservable(result).pipe(traceErrors(consumer.span)).subscribe(subscriber);
           },
-          (error: unknown) => subscriber.error(error),
+          (error: unknown) => {
+            recordSpanError(consumer.span, error);
+            subscriber.error(error);
+          },
         );
+        // Runs once the reply completed, errored, or the client unsubscribed (cancellation).
         return () => {
           cancelled = true;
           inner?.unsubscribe();
+          consumer.span.end();
         };
-      }),
-    );
+      });
+    });
   }
 
   async event(subject: string, data: unknown, headers: HeaderRecord): Promise<void> {
     const handler = this.getHandlerByPattern(subject);
     if (!handler?.isEventHandler) return;
-    await withTraceContext(headers, () =>
-      this.handleEvent(subject, { pattern: subject, data }, new InProcessContext([subject, headers])),
-    );
+    const consumer = startConsumerSpan('in_process', subject, headers);
+    try {
+      await context.with(consumer.context, () =>
+        this.handleEvent(subject, { pattern: subject, data }, new InProcessContext([subject, headers])),
+      );
+    } catch (error) {
+      recordSpanError(consumer.span, error);
+      throw error;
+    } finally {
+      consumer.span.end();
+    }
   }
 }

@@ -1,10 +1,12 @@
 import type { MessageHandler, NatsOptions } from '@nestjs/microservices';
 import { NatsContext, ServerNats } from '@nestjs/microservices';
-import { withTraceContext } from '@aigw/observability';
+import type { Span } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import type { Msg, NatsConnection, Subscription as NatsSubscription } from 'nats';
 import { isObservable } from 'rxjs';
 import { cancelSubject, namespaced } from '../bus-record';
 import { NO_HANDLER_ERROR } from '../bus-errors';
+import { recordSpanError, startConsumerSpan, traceErrors } from '../bus-tracing';
 import { fromNatsHeaders } from './nats-headers';
 
 export interface BusNatsServerOptions {
@@ -22,8 +24,9 @@ interface IncomingPacket {
 
 /**
  * Nest's NATS strategy with three additions, all in the transport so handlers never see them:
- * the deployment namespace on every subject, the W3C trace context of the message made active while
- * its handler runs, and cancellation — a client that goes away publishes `<reply>.cancel`, which
+ * the deployment namespace on every subject, a consumer span per message (child of the sender's, from
+ * the W3C trace context of its headers) active while its handler runs and until its reply ends, and
+ * cancellation — a client that goes away publishes `<reply>.cancel`, which
  * unsubscribes the handler's Observable (so a streaming upstream call is aborted by its teardown).
  */
 export class BusNatsServer extends ServerNats {
@@ -59,23 +62,39 @@ export class BusNatsServer extends ServerNats {
   }
 
   override async handleMessage(channel: string, natsMsg: Msg): Promise<unknown> {
-    return withTraceContext(fromNatsHeaders(natsMsg.headers), () => this.dispatch(channel, natsMsg));
+    const consumer = startConsumerSpan('nats', channel, fromNatsHeaders(natsMsg.headers));
+    return context.with(consumer.context, () =>
+      this.dispatch(channel, natsMsg, consumer.span).catch((error: unknown) => {
+        recordSpanError(consumer.span, error);
+        consumer.span.end();
+        throw error;
+      }),
+    );
   }
 
-  private async dispatch(channel: string, natsMsg: Msg): Promise<unknown> {
+  /** Ends `span` once the message is handled: an event's handler returned, a reply (or stream) ended. */
+  private async dispatch(channel: string, natsMsg: Msg, span: Span): Promise<unknown> {
     const ctx = new NatsContext([natsMsg.subject, natsMsg.headers]);
     const message = (await this.deserializer.deserialize(natsMsg.data, {
       channel,
       replyTo: natsMsg.reply,
     })) as IncomingPacket;
-    if (message.id === undefined) return this.handleEvent(channel, message as never, ctx);
+    if (message.id === undefined) {
+      const handled: unknown = await this.handleEvent(channel, message as never, ctx);
+      span.end();
+      return handled;
+    }
 
     const publish = this.getPublisher(natsMsg, message.id, ctx);
     const handler = this.getHandlerByPattern(channel);
-    if (!handler) return publish({ id: message.id, err: NO_HANDLER_ERROR });
+    if (!handler) {
+      span.end();
+      return publish({ id: message.id, err: NO_HANDLER_ERROR });
+    }
 
     const result: unknown = await handler(message.data, ctx);
-    const subscription = this.send(this.transformToObservable(result), publish);
+    const subscription = this.send(this.transformToObservable(result).pipe(traceErrors(span)), publish);
+    subscription.add(() => span.end());
     if (natsMsg.reply && isObservable(result) && !subscription.closed) {
       const cancel: NatsSubscription = this.unwrap<NatsConnection>().subscribe(cancelSubject(natsMsg.reply), {
         max: 1,

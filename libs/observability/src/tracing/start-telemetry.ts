@@ -1,0 +1,75 @@
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { initTelemetry } from '../telemetry';
+import type { TelemetryEnv, TracingSettings } from './tracing-settings';
+import { tracingSettings } from './tracing-settings';
+
+export interface StartTelemetryOptions {
+  /** Replace the exporters the environment names (specs: an in-memory exporter). Forces tracing on. */
+  readonly spanProcessors?: SpanProcessor[];
+}
+
+export interface RunningTelemetry {
+  readonly settings: TracingSettings;
+  /** Flushes spans still buffered and stops the SDK (no-op when tracing is off). */
+  shutdown(): Promise<void>;
+}
+
+let current: RunningTelemetry | null = null;
+
+/**
+ * Call first thing in every main.ts (and the embedded launcher), before anything requires `pg`,
+ * `ioredis` or Nest: the Postgres and Redis instrumentations patch those modules as they load.
+ *
+ * With an exporter configured by the standard `OTEL_*` variables the OpenTelemetry Node SDK starts and
+ * records spans; without one only the context manager and the W3C propagator are registered (see
+ * `initTelemetry`), so trace context still flows but no span is recorded. Metrics are Prometheus
+ * (`metricsRegistry`) and logs are stdout JSON, so the SDK's metric and log pipelines stay off.
+ */
+export function startTelemetry(
+  service: string,
+  env: TelemetryEnv,
+  options: StartTelemetryOptions = {},
+): RunningTelemetry {
+  if (current) return current;
+  const detected = tracingSettings(service, env);
+  const settings = options.spanProcessors ? { ...detected, enabled: true } : detected;
+  activeSettings = settings;
+  if (!settings.enabled) {
+    initTelemetry();
+    current = { settings, shutdown: async () => undefined };
+    return current;
+  }
+  const sdk = new NodeSDK({
+    serviceName: settings.serviceName,
+    contextManager: new AsyncLocalStorageContextManager(),
+    textMapPropagator: new W3CTraceContextPropagator(),
+    metricReaders: [],
+    logRecordProcessors: [],
+    // Spans only under a request's trace: BullMQ's blocking polls and pool housekeeping stay out.
+    instrumentations: [
+      new PgInstrumentation({ requireParentSpan: true }),
+      new IORedisInstrumentation({ requireParentSpan: true }),
+    ],
+    ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),
+  });
+  sdk.start();
+  current = { settings, shutdown: () => sdk.shutdown() };
+  return current;
+}
+
+let activeSettings: TracingSettings = { enabled: false, serviceName: 'aigw', captureMessageContent: false };
+
+/** What `startTelemetry` decided, for code that adds work only when spans are recorded. */
+export function telemetrySettings(): TracingSettings {
+  return activeSettings;
+}
+
+/** Flushes and stops the SDK started by `startTelemetry`, if any (graceful shutdown). */
+export async function shutdownTelemetry(): Promise<void> {
+  await current?.shutdown().catch(() => undefined);
+}
