@@ -235,6 +235,33 @@ describe.each([
     });
   });
 
+  it('counts provider-filtered calls and cache hits with their mean similarity, in totals and history', async () => {
+    const { processor, collector, summary } = await boot();
+    const at = '2026-03-01T10:00:05.000Z';
+    const events = [
+      record(at, { status: 400, errorCode: 'upstream_bad_request', completionTokens: 0 }),
+      record(at, { status: 400, errorCode: 'invalid_request', completionTokens: 0 }),
+      record(at, { cacheHit: true, cacheSimilarity: 0.9 }),
+      record(at, { cacheHit: true, cacheSimilarity: 0.8 }),
+      record(at, { cacheHit: true, cacheSimilarity: null }),
+    ];
+    for (const event of events) expect(await processor.handle(job(event))).toBe('counted');
+    // A record queued by a gateway that predates these fields still counts (they have defaults).
+    const { errorCode: _e, cacheSimilarity: _s, requestedModel: _m, statusClass: _c, ...older } = record(at);
+    expect(await processor.handle({ ...job(older as UsageEvent), data: older })).toBe('counted');
+    clock.set('2026-03-01T10:01:00.000Z');
+    await collector.collect();
+
+    const report = await summary(['chat']);
+    const primary = endpointOf(report, 'chat', 'primary');
+    expect(primary).toMatchObject({ apiCalls: 4, filteredApiCalls: 1, failedApiCalls: 1, totalApiCalls: 6 });
+    expect(primary?.history['0']?.collectedMetrics).toMatchObject({ filteredApiCalls: 1, failedApiCalls: 1 });
+    const [chat] = report.applicationMetrics;
+    expect(chat?.cacheMetrics.hitCount).toBe(3);
+    expect(chat?.cacheMetrics.avgScore).toBeCloseTo(0.85, 10);
+    expect(report).toMatchObject({ cachedApiCalls: 3, failedApiCalls: 2, totalApiCalls: 6 });
+  });
+
   it('keeps the finished intervals as history, bounded by historyCount, across restarts and reconfiguration', async () => {
     const calls = (summary: MetricsSummary) =>
       Object.values(endpointOf(summary, 'chat', 'primary')?.history ?? {}).map((h) => [

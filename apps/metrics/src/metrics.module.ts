@@ -8,6 +8,7 @@ import { createTypeOrmOptions } from '@aigw/persistence';
 import { CollectProcessor } from './intervals/collect.processor';
 import { IntervalsRepository } from './intervals/intervals.repository';
 import { CLOCK, JOB_QUEUES, METRICS_DATA_SOURCE, SYSTEM_CLOCK } from './metrics.tokens';
+import { AddCacheScores1795500000000 } from './storage/add-cache-scores.migration';
 import { CreateMetricsTables1795400000000 } from './storage/create-metrics-tables.migration';
 import { EndpointTotalEntity } from './storage/endpoint-total.entity';
 import { IntervalEntity } from './storage/interval.entity';
@@ -46,7 +47,7 @@ export class MetricsModule {
             url: options.databaseUrl,
             name: METRICS_DATA_SOURCE,
             entities: ENTITIES,
-            migrations: [CreateMetricsTables1795400000000],
+            migrations: [CreateMetricsTables1795400000000, AddCacheScores1795500000000],
             migrationsTableName: 'metrics_migrations',
             applicationName: 'aigw-metrics',
             // A connection per usage job running, plus one for the summary and one for the collect job.

@@ -25,7 +25,7 @@ const CallCountersShape = {
   failedApiCalls: count,
   /** Refused with 429 (every endpoint cooling down, or a limit). */
   throttledApiCalls: count,
-  /** Refused by a provider content filter; 0 until usage records carry that outcome. */
+  /** Refused by the provider as harmful or bad (its 400, `upstream_bad_request`), as the seed's. */
   filteredApiCalls: count,
   totalApiCalls: count,
 };
@@ -82,7 +82,7 @@ export const ApplicationMetricsSchema = z.object({
   cacheMetrics: z.object({
     /** Calls answered from the semantic cache. */
     hitCount: count,
-    /** Mean similarity score of those hits; null until usage records carry the score. */
+    /** Mean similarity score of the hits that report one (`cacheSimilarity`); null without any. */
     avgScore: z.number().nullable(),
   }),
   /** The application's endpoints in priority order, then `NO_ENDPOINT` when it has calls. */

@@ -1,5 +1,6 @@
 import type { LogLevel, LoggerService } from '@nestjs/common';
 import { ConsoleLogger } from '@nestjs/common';
+import { activeTraceIds } from './tracing/http-server-span';
 
 const LEVELS: Record<string, LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -20,11 +21,23 @@ const FRAMEWORK_CONTEXTS = new Set([
 
 class GatewayLogger extends ConsoleLogger {
   constructor(
-    service: string,
+    private readonly service: string,
     private readonly debugEnabled: boolean,
     options: ConstructorParameters<typeof ConsoleLogger>[1],
   ) {
     super(service, options ?? {});
+  }
+
+  /**
+   * JSON lines: `{level, pid, timestamp, message, context, service, trace_id, span_id}`, with the ids
+   * of the span active where the line was logged (none outside a trace).
+   */
+  protected override getJsonLogObject(
+    message: unknown,
+    options: Parameters<ConsoleLogger['getJsonLogObject']>[1],
+  ): ReturnType<ConsoleLogger['getJsonLogObject']> {
+    const line = { ...super.getJsonLogObject(message, options), service: this.service, ...activeTraceIds() };
+    return line;
   }
 
   override log(message: unknown, ...rest: unknown[]): void {

@@ -28,4 +28,6 @@ export class CounterColumns implements Counters {
   @whole('ttft_count') ttftCount!: number;
   @whole('cache_hits') cacheHits!: number;
   @whole('retries') retries!: number;
+  @fractional('cache_score_sum') cacheScoreSum!: number;
+  @whole('cache_score_count') cacheScoreCount!: number;
 }

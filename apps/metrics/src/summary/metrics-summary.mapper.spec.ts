@@ -156,4 +156,59 @@ describe('toMetricsSummary', () => {
     });
     expect(embedMetrics?.endpointMetrics.map((e) => e.endpoint)).toEqual(['e']);
   });
+
+  it('reports the mean similarity of the cache hits that have one, over all endpoints', () => {
+    const summary = summaryOf([
+      {
+        app: chat,
+        aggregates: {
+          totals: new Map([
+            [
+              'primary',
+              counters({
+                apiCalls: 3,
+                totalApiCalls: 3,
+                cacheHits: 2,
+                cacheScoreSum: 1.8,
+                cacheScoreCount: 2,
+              }),
+            ],
+            [
+              'backup',
+              counters({
+                apiCalls: 2,
+                totalApiCalls: 2,
+                cacheHits: 2,
+                cacheScoreSum: 0.7,
+                cacheScoreCount: 1,
+              }),
+            ],
+          ]),
+          history: new Map(),
+        },
+      },
+    ]);
+    expect(summary.applicationMetrics[0]?.cacheMetrics).toEqual({ hitCount: 4, avgScore: 2.5 / 3 });
+    expect(summary.cachedApiCalls).toBe(4);
+  });
+
+  it('counts the calls a provider filtered apart from the failed ones', () => {
+    const summary = summaryOf([
+      {
+        app: chat,
+        aggregates: {
+          totals: new Map([
+            ['primary', counters({ filteredApiCalls: 2, failedApiCalls: 1, totalApiCalls: 3 })],
+          ]),
+          history: new Map([
+            ['primary', [interval('2026-03-01T10:05:00.000Z', { filteredApiCalls: 2, totalApiCalls: 2 })]],
+          ]),
+        },
+      },
+    ]);
+    const primary = summary.applicationMetrics[0]?.endpointMetrics[0]?.metrics;
+    expect(primary).toMatchObject({ filteredApiCalls: 2, failedApiCalls: 1, totalApiCalls: 3 });
+    expect(primary?.history['0']?.collectedMetrics).toMatchObject({ filteredApiCalls: 2, totalApiCalls: 2 });
+    expect(summary.failedApiCalls).toBe(3);
+  });
 });

@@ -113,7 +113,10 @@ function toApplicationMetrics(
   return {
     metrics: {
       applicationId: app.id,
-      cacheMetrics: { hitCount: sums.cacheHits, avgScore: null },
+      cacheMetrics: {
+        hitCount: sums.cacheHits,
+        avgScore: sums.cacheScoreCount > 0 ? sums.cacheScoreSum / sums.cacheScoreCount : null,
+      },
       endpointMetrics,
     },
     sums,

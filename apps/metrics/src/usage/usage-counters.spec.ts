@@ -3,18 +3,21 @@ import { addCounters, countersOf, outcomeOf, ZERO_COUNTERS } from './usage-count
 
 describe('outcomeOf', () => {
   it.each([
-    [200, false, 'ok'],
-    [201, false, 'ok'],
-    [429, true, 'throttled'],
-    [429, false, 'throttled'],
-    [503, true, 'throttled'],
-    [400, false, 'failed'],
-    [403, false, 'failed'],
-    [499, false, 'failed'],
-    [502, false, 'failed'],
-    [504, false, 'failed'],
-  ] as const)('status %i (throttled: %s) is %s', (status, throttled, outcome) => {
-    expect(outcomeOf({ status, throttled })).toBe(outcome);
+    [200, false, null, 'ok'],
+    [201, false, null, 'ok'],
+    [429, true, 'rate_limit_exceeded', 'throttled'],
+    [429, false, null, 'throttled'],
+    [503, true, null, 'throttled'],
+    [400, false, 'upstream_bad_request', 'filtered'],
+    [400, false, 'content_filter', 'filtered'],
+    [400, false, 'invalid_request', 'failed'],
+    [400, false, null, 'failed'],
+    [403, false, 'application_not_allowed', 'failed'],
+    [499, false, 'client_closed_request', 'failed'],
+    [502, false, 'upstream_error', 'failed'],
+    [504, false, 'upstream_timeout', 'failed'],
+  ] as const)('status %i (throttled: %s, code %s) is %s', (status, throttled, errorCode, outcome) => {
+    expect(outcomeOf({ status, throttled, errorCode })).toBe(outcome);
   });
 });
 
@@ -36,9 +39,19 @@ describe('countersOf', () => {
     expect([counters.ttftMsSum, counters.ttftCount, counters.cacheHits]).toEqual([40, 1, 1]);
   });
 
+  it('sums the similarity of cache hits that report one, and counts them', () => {
+    const scored = countersOf(usageEvent({ cacheHit: true, cacheSimilarity: 0.93 }));
+    const unscored = countersOf(usageEvent({ cacheHit: true, cacheSimilarity: null }));
+    const miss = countersOf(usageEvent({ cacheHit: false, cacheSimilarity: 0.5 }));
+    expect([scored.cacheScoreSum, scored.cacheScoreCount]).toEqual([0.93, 1]);
+    expect([unscored.cacheHits, unscored.cacheScoreSum, unscored.cacheScoreCount]).toEqual([1, 0, 0]);
+    expect([miss.cacheHits, miss.cacheScoreSum, miss.cacheScoreCount]).toEqual([0, 0, 0]);
+  });
+
   it.each([
     ['a 429', { status: 429, throttled: true }, 'throttledApiCalls'],
     ['a 502', { status: 502 }, 'failedApiCalls'],
+    ['a provider 400', { status: 400, errorCode: 'upstream_bad_request' }, 'filteredApiCalls'],
   ] as const)('counts %s once, in its class and the total', (_label, overrides, counter) => {
     const counters = countersOf(usageEvent({ ...overrides, promptTokens: 0, completionTokens: 0 }));
     expect(counters[counter]).toBe(1);

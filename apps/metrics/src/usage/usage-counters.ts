@@ -18,6 +18,9 @@ export interface Counters {
   readonly ttftMsSum: number;
   readonly ttftCount: number;
   readonly cacheHits: number;
+  /** Sum of the similarity scores of the cache hits that report one, and how many do. */
+  readonly cacheScoreSum: number;
+  readonly cacheScoreCount: number;
   /** Failed upstream attempts before the answer (failovers). */
   readonly retries: number;
 }
@@ -36,12 +39,18 @@ export const COUNTER_COLUMNS: Readonly<Record<keyof Counters, string>> = {
   ttftCount: 'ttft_count',
   cacheHits: 'cache_hits',
   retries: 'retries',
+  cacheScoreSum: 'cache_score_sum',
+  cacheScoreCount: 'cache_score_count',
 };
 
 export const COUNTER_KEYS = Object.keys(COUNTER_COLUMNS) as ReadonlyArray<keyof Counters>;
 
 /** Counters that hold fractional sums (double precision); the others are whole numbers (bigint). */
-export const FRACTIONAL_COUNTERS: ReadonlySet<keyof Counters> = new Set(['latencyMsSum', 'ttftMsSum']);
+export const FRACTIONAL_COUNTERS: ReadonlySet<keyof Counters> = new Set([
+  'latencyMsSum',
+  'ttftMsSum',
+  'cacheScoreSum',
+]);
 
 export const ZERO_COUNTERS: Counters = {
   apiCalls: 0,
@@ -55,19 +64,26 @@ export const ZERO_COUNTERS: Counters = {
   ttftMsSum: 0,
   ttftCount: 0,
   cacheHits: 0,
+  cacheScoreSum: 0,
+  cacheScoreCount: 0,
   retries: 0,
 };
 
 export type CallOutcome = 'ok' | 'throttled' | 'filtered' | 'failed';
 
+/** Error codes of calls the seed counts as "filtered": the provider refused the content (its 400). */
+const FILTERED_CODES: ReadonlySet<string> = new Set(['upstream_bad_request', 'content_filter']);
+
 /**
  * The seed's classes: 2xx is a call, 429 (or a request the gateway refused for capacity) is throttled,
- * any other status failed. "Filtered" (a provider's content filter, seed: status 400) needs the usage
- * record to say so; it does not yet, so a 400 counts as failed rather than being guessed at.
+ * a request the provider refused as harmful or bad (seed: "Service status = 400", our
+ * `upstream_bad_request`) is filtered, any other status failed. A 400 the gateway itself gave (bad
+ * JSON, unknown field) never reached a provider and counts as failed.
  */
-export function outcomeOf(event: Pick<UsageEvent, 'status' | 'throttled'>): CallOutcome {
+export function outcomeOf(event: Pick<UsageEvent, 'status' | 'throttled' | 'errorCode'>): CallOutcome {
   if (event.status >= 200 && event.status < 300) return 'ok';
   if (event.throttled || event.status === 429) return 'throttled';
+  if (event.errorCode !== null && FILTERED_CODES.has(event.errorCode)) return 'filtered';
   return 'failed';
 }
 
@@ -85,6 +101,8 @@ export function countersOf(event: UsageEvent): Counters {
     ttftMsSum: event.timeToFirstTokenMs ?? 0,
     ttftCount: event.timeToFirstTokenMs === null ? 0 : 1,
     cacheHits: event.cacheHit ? 1 : 0,
+    cacheScoreSum: event.cacheHit && event.cacheSimilarity !== null ? event.cacheSimilarity : 0,
+    cacheScoreCount: event.cacheHit && event.cacheSimilarity !== null ? 1 : 0,
     retries: event.retries,
   };
 }
