@@ -1,3 +1,4 @@
+import { dashboardSeries, seriesOf } from '@aigw/testing';
 import { environmentOf, healthcheckCommand, loadCompose } from './support/compose-file';
 import { readRepoFile, readRepoYaml } from './support/repo-files';
 
@@ -37,18 +38,13 @@ const dashboard = JSON.parse(readRepoFile(OBSERVABILITY, 'grafana/dashboards/aig
 };
 const collector = readRepoYaml(OBSERVABILITY, 'otel-collector.yaml') as CollectorConfig;
 const prometheus = readRepoYaml(OBSERVABILITY, 'prometheus.yml') as {
-  scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+  scrape_configs: Array<{
+    job_name: string;
+    metrics_path?: string;
+    static_configs: Array<{ targets: string[] }>;
+  }>;
 };
 const port = (endpoint: string) => Number(endpoint.split(':').at(-1));
-
-/** PromQL series names of an expression: identifiers that are not functions, keywords or labels. */
-function seriesOf(expr: string): string[] {
-  const stripped = expr
-    .replace(/\{[^}]*\}/g, '')
-    .replace(/\[[^\]]*\]/g, '')
-    .replace(/\b(by|without)\s*\([^)]*\)/g, '');
-  return [...stripped.matchAll(/\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\()/g)].map((m) => m[1]);
-}
 
 describe('observability of the compose stack', () => {
   it('provisions Prometheus and Jaeger with fixed uids, at their compose services', () => {
@@ -87,7 +83,10 @@ describe('observability of the compose stack', () => {
     const listed = [...readRepoFile(OBSERVABILITY, 'README.md').matchAll(/^\| `([a-z_:]+)`/gm)].map(
       (m) => m[1],
     );
-    const queried = dashboard.panels.flatMap((p) => p.targets.flatMap((t) => seriesOf(t.expr)));
+    const queried = dashboardSeries();
+    expect(queried).toEqual(
+      expect.arrayContaining(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => seriesOf(t.expr)))),
+    );
     expect(queried.length).toBeGreaterThan(0);
     for (const series of new Set(queried))
       expect({ series, listed: listed.includes(series.replace(/_(bucket|sum|count)$/, '')) }).toEqual({
@@ -96,10 +95,16 @@ describe('observability of the compose stack', () => {
       });
   });
 
-  it('extracts series names from PromQL', () => {
-    expect(
-      seriesOf('histogram_quantile(0.95, sum by (le) (rate(a_seconds_bucket{x!="y"}[$__rate_interval])))'),
-    ).toEqual(['a_seconds_bucket']);
+  it.each([
+    [
+      'histogram_quantile(0.95, sum by (le) (rate(a_seconds_bucket{x!="y"}[$__rate_interval])))',
+      ['a_seconds_bucket'],
+    ],
+    ['sum(rate(a_total{r="hit"}[5m])) / sum(rate(a_total[5m]))', ['a_total', 'a_total']],
+    ['max by (queue, state) (q_jobs{state=~"waiting|active"})', ['q_jobs']],
+    ['up', ['up']],
+  ])('extracts the series of %s', (expr, series) => {
+    expect(seriesOf(expr)).toEqual(series);
   });
 
   it('receives OTLP where the services send it, and sends traces to Jaeger', () => {
@@ -112,20 +117,24 @@ describe('observability of the compose stack', () => {
       expect(collector.exporters[exporter]?.endpoint).toBe('jaeger:4317');
   });
 
-  it('exposes to Prometheus what the collector serves, and checks the collector health where it listens', () => {
-    const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
-    const collectorPorts = [
-      port(collector.exporters['prometheus'].endpoint),
-      collector.service.telemetry.metrics.readers[0].pull.exporter.prometheus.port,
+  it('scrapes every app where it exposes /metrics, and the collector where it serves its own', () => {
+    const jobs = Object.fromEntries(prometheus.scrape_configs.map((c) => [c.job_name, c]));
+    const appTargets = jobs['aigw']?.static_configs.flatMap((s) => s.targets) ?? [];
+    const gatewayEnv = environmentOf(compose.services['gateway']);
+    const expected = [
+      `gateway:${gatewayEnv['GATEWAY_PORT']}`,
+      ...['router', 'cache', 'memory', 'metrics', 'admin'].map(
+        (service) => `${service}:${environmentOf(compose.services[service])['HEALTH_PORT']}`,
+      ),
     ];
-    expect(
-      targets
-        .filter((t) => t.startsWith('otel-collector:'))
-        .map(port)
-        .sort(),
-    ).toEqual(collectorPorts.sort());
-    for (const target of targets)
-      expect(['localhost', ...Object.keys(compose.services)]).toContain(target.split(':')[0]);
+    expect(appTargets.sort()).toEqual(expected.sort());
+    expect(jobs['aigw']?.metrics_path ?? '/metrics').toBe('/metrics');
+    const collectorTargets = jobs['otel-collector']?.static_configs.flatMap((s) => s.targets) ?? [];
+    expect(collectorTargets.map(port)).toEqual([
+      collector.service.telemetry.metrics.readers[0].pull.exporter.prometheus.port,
+    ]);
+    for (const target of [...appTargets, ...collectorTargets])
+      expect(Object.keys(compose.services)).toContain(target.split(':')[0]);
     const health = healthcheckCommand(compose.services['otel-collector']).find((w) => w.startsWith('http'));
     expect(Number(new URL(health!).port)).toBe(port(collector.extensions.health_check.endpoint));
   });

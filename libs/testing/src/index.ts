@@ -1,3 +1,4 @@
 export * from './gateway-harness';
 export * from './node-process';
 export * from './repo-paths';
+export * from './dashboard-queries';
