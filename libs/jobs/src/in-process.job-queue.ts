@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import type { HeaderRecord } from '@aigw/observability';
 import { assertCron, nextCronRun } from './cron';
+import { runTracedJob, traceJobAdd } from './job-tracing';
 import type { JobCounts, JobHandler, JobOptions, JobQueue, ProcessOptions } from './job-queue';
 import {
   assertJobId,
@@ -24,6 +26,8 @@ interface Entry<TData> {
   timer: NodeJS.Timeout | null;
   /** Set on the next run of a schedule: plans the run after it once this one starts. */
   readonly onStart: (() => void) | null;
+  /** The trace context of the add (its producer span), continued by the run. */
+  readonly trace: HeaderRecord;
 }
 
 interface Schedule<TData> {
@@ -67,6 +71,7 @@ export class InProcessJobQueue<TData = unknown> implements JobQueue<TData> {
         state: 'waiting',
         timer: null,
         onStart: null,
+        trace: traceJobAdd(this.name, name),
       },
       0,
     );
@@ -139,7 +144,9 @@ export class InProcessJobQueue<TData = unknown> implements JobQueue<TData> {
     job.state = 'active';
     job.onStart?.();
     try {
-      await handler({ id: job.id, name: job.name, data: job.data, attempt: job.failedAttempts + 1 });
+      await runTracedJob(this.name, job.trace, () =>
+        handler({ id: job.id, name: job.name, data: job.data, attempt: job.failedAttempts + 1 }),
+      );
       this.#finish(job, 'completed');
     } catch (error: unknown) {
       job.failedAttempts += 1;
@@ -191,6 +198,7 @@ export class InProcessJobQueue<TData = unknown> implements JobQueue<TData> {
       onStart: () => {
         if (this.#schedules.get(name) === schedule) this.#planNextRun(name, Math.max(Date.now(), at));
       },
+      trace: {},
     };
     if (this.#jobs.has(job.id)) return;
     schedule.next = job;

@@ -12,6 +12,8 @@ export interface RunningDeployment {
   readonly baseUrl: string;
   readonly origin: string;
   readonly processes: readonly NodeProcess[];
+  /** Distributed with `healthPorts`: each bus service process's probe and `/metrics` origin, by process name. */
+  readonly healthOrigins: Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -22,6 +24,8 @@ export interface DeploymentOptions {
   replicas?: Partial<Record<(typeof BUS_SERVICES)[number] | 'gateway', number>>;
   mockLlmUrl?: string;
   startTimeoutMs?: number;
+  /** Distributed only: give every bus service process a HEALTH_PORT of its own (probes, `/metrics`). */
+  healthPorts?: boolean;
 }
 
 async function healthy(origin: string): Promise<boolean> {
@@ -61,7 +65,7 @@ export async function startEmbeddedDeployment(options: DeploymentOptions): Promi
     await stop();
     throw error;
   }
-  return { mode: 'embedded', baseUrl: `${origin}/v1`, origin, processes: [proc], stop };
+  return { mode: 'embedded', baseUrl: `${origin}/v1`, origin, processes: [proc], healthOrigins: {}, stop };
 }
 
 /**
@@ -78,10 +82,19 @@ export async function startDistributedDeployment(options: DeploymentOptions): Pr
     MOCK_LLM_URL: options.mockLlmUrl,
   });
   const processes: NodeProcess[] = [];
+  const healthOrigins: Record<string, string> = {};
   for (const service of [...BUS_SERVICES, 'gateway'] as const) {
     const count = options.replicas?.[service] ?? 1;
-    for (let i = 0; i < count; i++)
-      processes.push(new NodeProcess(`${service}-${i}`, appEntry(service), env, repoRoot()));
+    for (let i = 0; i < count; i++) {
+      const name = `${service}-${i}`;
+      let processEnv = env;
+      if (options.healthPorts && service !== 'gateway') {
+        const healthPort = await freePort();
+        healthOrigins[name] = `http://127.0.0.1:${healthPort}`;
+        processEnv = { ...env, HEALTH_PORT: String(healthPort), HEALTH_HOST: '127.0.0.1' };
+      }
+      processes.push(new NodeProcess(name, appEntry(service), processEnv, repoRoot()));
+    }
   }
   const origin = `http://127.0.0.1:${port}`;
   const stop = async () => {
@@ -93,5 +106,5 @@ export async function startDistributedDeployment(options: DeploymentOptions): Pr
     await stop();
     throw error;
   }
-  return { mode: 'distributed', baseUrl: `${origin}/v1`, origin, processes, stop };
+  return { mode: 'distributed', baseUrl: `${origin}/v1`, origin, processes, healthOrigins, stop };
 }

@@ -2,3 +2,4 @@ export * from './gateway-harness';
 export * from './node-process';
 export * from './repo-paths';
 export * from './dashboard-queries';
+export * from './otlp-receiver';

@@ -1,0 +1,320 @@
+import { sha256Hex } from '@aigw/config';
+import type { MockLlm } from '@aigw/mock-llm';
+import { startMockLlm } from '@aigw/mock-llm';
+import type { ReceivedSpan, RunningDeployment } from '@aigw/testing';
+import {
+  OtlpReceiver,
+  SpanKinds,
+  dashboardSeries,
+  startDistributedDeployment,
+  startEmbeddedDeployment,
+  waitUntil,
+} from '@aigw/testing';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+
+// Span export is batched (100 ms): each case polls its trace.
+jest.setTimeout(30_000);
+
+const KEY = 'sk-e2e-observability-key-000000000';
+const SECRET_PROMPT = 'the-prompt-text-that-must-not-leak';
+
+function writeConfig(mockUrl: string): string {
+  const ep = (id: string, priority: number) =>
+    `      - { id: ${id}, provider: openai-compatible, url: '${mockUrl}/e/${id}/v1', model: upstream-model, priority: ${priority}, timeoutMs: 3000 }`;
+  const yaml = `
+auth:
+  keys:
+    - { id: obs, sha256: ${sha256Hex(KEY)} }
+applications:
+  - id: traced
+    type: chat
+    endpoints:
+${ep('main', 0)}
+  - id: logged
+    type: chat
+    logging: { summaries: true, payloads: true }
+    endpoints:
+${ep('logged-main', 0)}
+  - id: failing
+    type: chat
+    endpoints:
+${ep('fail-primary', 0)}
+${ep('fail-backup', 1)}
+  - id: busy
+    type: chat
+    endpoints:
+${ep('busy-a', 0)}
+`;
+  const dir = mkdtempSync(join(tmpdir(), 'aigw-obs-'));
+  const path = join(dir, 'gateway.yaml');
+  writeFileSync(path, yaml);
+  return path;
+}
+
+const modes = [
+  [
+    'embedded',
+    startEmbeddedDeployment,
+    { gateway: 'aigw-embedded', router: 'aigw-embedded', metrics: 'aigw-embedded', redis: false },
+  ],
+  [
+    'distributed',
+    startDistributedDeployment,
+    { gateway: 'aigw-gateway', router: 'aigw-router', metrics: 'aigw-metrics', redis: true },
+  ],
+] as const;
+
+/** A Prometheus text exposition's series names (`name{…} value` and `name value` lines). */
+function seriesIn(exposition: string): Set<string> {
+  return new Set(
+    exposition
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => line.split(/[{ ]/)[0] ?? ''),
+  );
+}
+
+interface LogLine {
+  readonly context?: string;
+  readonly trace_id?: string;
+  readonly message?: Record<string, unknown>;
+}
+
+function jsonLines(deployment: RunningDeployment): LogLine[] {
+  return deployment.processes
+    .flatMap((p) => p.output)
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as LogLine];
+      } catch {
+        return [];
+      }
+    });
+}
+
+describe.each(modes)('observability, %s mode', (_mode, start, services) => {
+  let mock: MockLlm;
+  let otlp: OtlpReceiver;
+  let gateway: RunningDeployment;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    mock = await startMockLlm({ port: 0 });
+    otlp = await OtlpReceiver.start();
+    gateway = await start({
+      configPath: writeConfig(mock.url),
+      env: { ...otlp.env(), LOG_LEVEL: 'info' },
+      mockLlmUrl: mock.url,
+      healthPorts: true,
+    });
+    client = new OpenAI({ apiKey: KEY, baseURL: gateway.baseUrl, maxRetries: 0 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await otlp?.close();
+    await mock?.close();
+  });
+
+  const traceparent = () => {
+    const traceId = randomBytes(16).toString('hex');
+    return { traceId, header: `00-${traceId}-${randomBytes(8).toString('hex')}-01` };
+  };
+
+  const spansOf = async (traceId: string, done: (spans: ReceivedSpan[]) => boolean) => {
+    await waitUntil(async () => done(otlp.trace(traceId)), 15_000, gateway.processes);
+    return otlp.trace(traceId);
+  };
+
+  it('follows one request in one trace: gateway server span, bus hop, router, GenAI upstream span, usage job', async () => {
+    const { traceId, header } = traceparent();
+    await client.chat.completions.create(
+      { model: 'traced', messages: [{ role: 'user', content: SECRET_PROMPT }], max_tokens: 50 },
+      { headers: { traceparent: header } },
+    );
+    const spans = await spansOf(
+      traceId,
+      (found) =>
+        found.some((s) => s.kind === SpanKinds.client && s.name.startsWith('chat ')) &&
+        found.some((s) => s.kind === SpanKinds.consumer && s.name === 'process usage') &&
+        found.some((s) => s.name.startsWith('pg.query:COMMIT')),
+    );
+    const find = (predicate: (s: ReceivedSpan) => boolean, what: string) => {
+      const span = spans.find(predicate);
+      if (!span)
+        throw new Error(`no ${what} in ${JSON.stringify(spans.map((s) => [s.service, s.kind, s.name]))}`);
+      return span;
+    };
+    const server = find((s) => s.kind === SpanKinds.server, 'server span');
+    expect([server.service, server.name]).toEqual([services.gateway, 'POST /v1/chat/completions']);
+    expect(server.attributes['http.response.status_code']).toBe(200);
+    const producer = find(
+      (s) => s.kind === SpanKinds.producer && s.name === 'send router.v1.chat',
+      'producer',
+    );
+    expect(producer.parentSpanId).toBe(server.spanId);
+    expect(producer.attributes['messaging.destination.name']).toBe('router.v1.chat');
+    const consumer = find(
+      (s) => s.kind === SpanKinds.consumer && s.name === 'process router.v1.chat',
+      'consumer',
+    );
+    expect([consumer.service, consumer.parentSpanId]).toEqual([services.router, producer.spanId]);
+    const upstream = find(
+      (s) => s.kind === SpanKinds.client && s.name === 'chat upstream-model',
+      'GenAI span',
+    );
+    expect(upstream.service).toBe(services.router);
+    expect(upstream.parentSpanId).toBe(consumer.spanId);
+    expect(upstream.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai-compatible',
+      'gen_ai.request.model': 'upstream-model',
+      'gen_ai.request.max_tokens': 50,
+      'aigw.application.id': 'traced',
+      'aigw.endpoint.id': 'main',
+    });
+    expect(upstream.attributes['gen_ai.response.model']).toEqual(expect.any(String));
+    expect(upstream.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
+    expect(upstream.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
+    // The upstream request carried the GenAI span as its parent.
+    const [request] = mock.control.requests('main');
+    expect(request?.headers.traceparent).toContain(upstream.spanId);
+    // The usage record: queued by the gateway, its job run by the metrics service, which writes Postgres.
+    const queued = find(
+      (s) => s.kind === SpanKinds.producer && s.name === 'add usage.usage.recorded',
+      'job add',
+    );
+    expect([queued.service, queued.parentSpanId]).toEqual([services.gateway, server.spanId]);
+    const job = find((s) => s.kind === SpanKinds.consumer && s.name === 'process usage', 'job run');
+    expect([job.service, job.parentSpanId]).toEqual([services.metrics, queued.spanId]);
+    expect(spans.some((s) => s.service === services.metrics && s.name.startsWith('pg.query:INSERT'))).toBe(
+      true,
+    );
+    // Redis, where there is one (BullMQ's add is a script).
+    if (services.redis)
+      expect(spans.some((s) => s.name === 'evalsha' && s.parentSpanId === queued.spanId)).toBe(true);
+    // No prompt text on any span unless opted in.
+    expect(JSON.stringify(spans)).not.toContain(SECRET_PROMPT);
+  });
+
+  it('records a stream as one GenAI span with its usage, and a failover as a failed upstream span', async () => {
+    const streamed = traceparent();
+    const stream = await client.chat.completions.create(
+      {
+        model: 'traced',
+        messages: [{ role: 'user', content: 'stream it' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      },
+      { headers: { traceparent: streamed.header } },
+    );
+    for await (const _chunk of stream);
+    const streamSpans = await spansOf(streamed.traceId, (found) =>
+      found.some((s) => s.kind === SpanKinds.client && s.attributes['aigw.stream'] === true),
+    );
+    const upstream = streamSpans.find((s) => s.kind === SpanKinds.client);
+    expect(upstream?.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
+
+    mock.control.script('fail-primary', [{ status: 500 }]);
+    const failover = traceparent();
+    await client.chat.completions.create(
+      { model: 'failing', messages: [{ role: 'user', content: 'fail over' }] },
+      { headers: { traceparent: failover.header } },
+    );
+    const spans = await spansOf(
+      failover.traceId,
+      (found) => found.filter((s) => s.kind === SpanKinds.client && s.name.startsWith('chat ')).length === 2,
+    );
+    const calls = spans.filter((s) => s.kind === SpanKinds.client);
+    expect(
+      calls.map((s) => [s.attributes['aigw.endpoint.id'], s.statusCode, s.attributes['error.type']]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['fail-primary', 2, 'server_error'],
+        ['fail-backup', 0, undefined],
+      ]),
+    );
+  });
+
+  it('writes one access-log line per request with the LLM fields, and the request log where configured', async () => {
+    const { traceId, header } = traceparent();
+    await client.chat.completions.create(
+      { model: 'logged', messages: [{ role: 'user', content: 'log my payload' }] },
+      { headers: { traceparent: header } },
+    );
+    const stream = await client.chat.completions.create({
+      model: 'traced',
+      messages: [{ role: 'user', content: 'stream for the log' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    for await (const _chunk of stream);
+    await waitUntil(
+      async () =>
+        jsonLines(gateway).some((l) => l.context === 'RequestLog' && l.message?.['trace_id'] === traceId),
+      10_000,
+    );
+    const lines = jsonLines(gateway);
+    const access = lines.filter((l) => l.context === 'AccessLog').map((l) => l.message ?? {});
+    const chat = access.find((a) => a['trace_id'] === traceId);
+    expect(chat).toMatchObject({
+      request_type: 'ai_chat',
+      route: '/v1/chat/completions',
+      status: 200,
+      application: 'logged',
+      request_llm_model: 'logged',
+      llm_model: expect.any(String),
+      llm_prompt_tokens: expect.any(Number),
+      llm_completion_tokens: expect.any(Number),
+      upstream_response_time_ms: expect.any(Number),
+      consumer: 'obs',
+    });
+    expect(chat?.['llm_prompt_tokens']).toBeGreaterThan(0);
+    await waitUntil(
+      async () =>
+        jsonLines(gateway).some(
+          (l) => l.context === 'AccessLog' && l.message?.['request_type'] === 'ai_stream',
+        ),
+      10_000,
+    );
+    const streamed = jsonLines(gateway).find(
+      (l) => l.context === 'AccessLog' && l.message?.['request_type'] === 'ai_stream',
+    )?.message;
+    expect(streamed?.['llm_time_to_first_token']).toEqual(expect.any(Number));
+    const requestLog = lines.find((l) => l.context === 'RequestLog' && l.message?.['trace_id'] === traceId);
+    expect(requestLog?.message).toMatchObject({ application: 'logged', summary: { status: 200 } });
+    expect(JSON.stringify(requestLog?.message?.['request'])).toContain('log my payload');
+    // Payloads are logged only where configured: the traced app's prompts never appear.
+    expect(lines.some((l) => JSON.stringify(l).includes(SECRET_PROMPT))).toBe(false);
+    expect(lines.some((l) => l.context === 'RequestLog' && l.message?.['application'] === 'traced')).toBe(
+      false,
+    );
+  });
+
+  it('exports every series the dashboards query, once traffic has gone through', async () => {
+    mock.control.script('busy-a', [{ status: 429, retryAfter: '30' }]);
+    await client.chat.completions
+      .create({ model: 'busy', messages: [{ role: 'user', content: 'busy' }] })
+      .catch(() => undefined);
+    mock.control.script('fail-primary', [{ status: 500 }]);
+    await client.chat.completions.create({ model: 'failing', messages: [{ role: 'user', content: 'x' }] });
+
+    const scrape = async (origin: string) => (await fetch(`${origin}/metrics`)).text();
+    const expositions = [
+      await scrape(gateway.origin),
+      ...(await Promise.all(Object.values(gateway.healthOrigins).map(scrape))),
+    ];
+    const exported = new Set(expositions.flatMap((text) => [...seriesIn(text)]));
+    const expected = dashboardSeries().filter((series) => series !== 'up');
+    expect(expected.length).toBeGreaterThan(10);
+    expect(expected.filter((series) => !exported.has(series))).toEqual([]);
+    // No high-cardinality label: never the key id, a request id or the prompt.
+    const all = expositions.join('\n');
+    expect(all).not.toContain('="obs"');
+    expect(all).not.toContain(SECRET_PROMPT);
+  });
+});
