@@ -267,13 +267,12 @@ describe.each(modes)('observability, %s mode', (_mode, start, services) => {
       status: 200,
       application: 'logged',
       request_llm_model: 'logged',
-      llm_model: expect.any(String),
-      llm_prompt_tokens: expect.any(Number),
-      llm_completion_tokens: expect.any(Number),
-      upstream_response_time_ms: expect.any(Number),
+      llm_model: 'upstream-model',
       consumer: 'obs',
     });
     expect(chat?.['llm_prompt_tokens']).toBeGreaterThan(0);
+    expect(chat?.['llm_completion_tokens']).toBeGreaterThan(0);
+    expect(chat?.['upstream_response_time_ms']).toBeGreaterThan(0);
     await waitUntil(
       async () =>
         jsonLines(gateway).some(
