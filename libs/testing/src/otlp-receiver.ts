@@ -70,13 +70,17 @@ export class OtlpReceiver {
     readonly url: string,
   ) {}
 
-  static async start(): Promise<OtlpReceiver> {
+  /** `keepSpans: false`: a sink that accepts any export (JSON or protobuf) and drops it (the bench). */
+  static async start(options: { keepSpans?: boolean } = {}): Promise<OtlpReceiver> {
+    const keep = options.keepSpans ?? true;
     let receiver: OtlpReceiver | null = null;
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('data', (chunk: Buffer) => {
+        if (keep) chunks.push(chunk);
+      });
       req.on('end', () => {
-        if (req.url === '/v1/traces' && receiver) {
+        if (keep && req.url === '/v1/traces' && receiver) {
           try {
             receiver.collect(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport);
           } catch {
