@@ -175,20 +175,22 @@ async function main(): Promise<void> {
       ['gateway-embedded', startEmbeddedDeployment],
       ['gateway-distributed', startDistributedDeployment],
     ] as const) {
-      for (const [suffix, env] of [
+      const variants = [
         ['', {}],
         [TRACED, tracing],
-      ] as const) {
-        const deployment: RunningDeployment = await start({
-          configPath,
-          env: { LOG_LEVEL: 'error', ...env },
-        });
-        try {
-          rows.push(...(await measureTarget({ name: `${name}${suffix}`, url: deployment.origin })));
-        } finally {
-          await deployment.stop();
+      ] as const;
+      for (let round = 0; round < ROUNDS; round++)
+        for (const [suffix, env] of round % 2 === 0 ? variants : [...variants].reverse()) {
+          const deployment: RunningDeployment = await start({
+            configPath,
+            env: { LOG_LEVEL: 'error', ...env },
+          });
+          try {
+            keepBest(rows, await measureTarget({ name: `${name}${suffix}`, url: deployment.origin }));
+          } finally {
+            await deployment.stop();
+          }
         }
-      }
     }
     process.stdout.write(
       `\n${report(rows)}\n\nTracing on (OTLP to a local sink) vs off:\n\n${tracingReport(rows)}\n\n(node ${process.version}, ${SECONDS}s per concurrent load, same machine for every target)\n`,
