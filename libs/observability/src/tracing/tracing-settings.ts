@@ -2,10 +2,11 @@ import { z } from 'zod';
 
 export type TelemetryEnv = Readonly<Record<string, string | undefined>>;
 
+/** OpenTelemetry's boolean variables: only `true` (any case) is true; anything else is false. */
 const flag = z
-  .enum(['true', 'false', '1', '0', ''])
+  .string()
   .optional()
-  .transform((value) => value === 'true' || value === '1');
+  .transform((value) => value?.trim().toLowerCase() === 'true');
 
 /**
  * The standard OpenTelemetry variables this project acts on (the SDK reads the rest itself:
