@@ -3,6 +3,8 @@ import { Pool } from 'undici';
 
 export interface Measurement {
   rps: number;
+  /** Requests measured (after the warm-up). */
+  requests: number;
   p50Ms: number;
   p99Ms: number;
   errors: number;
@@ -19,7 +21,11 @@ export interface Load {
  * Concurrency 1 with microsecond timing: autocannon reports whole milliseconds, too coarse for the
  * "added p50 ≤ 1 ms" targets, so this closed loop times each request with hrtime.
  */
-export async function measureSerial(load: Load, durationMs: number): Promise<Measurement> {
+export async function measureSerial(
+  load: Load,
+  durationMs: number,
+  onMeasuring: () => void = () => undefined,
+): Promise<Measurement> {
   const pool = new Pool(load.url, { connections: 1 });
   const once = async (): Promise<boolean> => {
     const { statusCode, body } = await pool.request({
@@ -32,6 +38,7 @@ export async function measureSerial(load: Load, durationMs: number): Promise<Mea
     return statusCode === 200;
   };
   for (let i = 0; i < 200; i++) await once(); // warm-up: JIT, pools, keep-alive connections
+  onMeasuring();
   const samples: number[] = [];
   let errors = 0;
   const start = process.hrtime.bigint();
@@ -46,7 +53,13 @@ export async function measureSerial(load: Load, durationMs: number): Promise<Mea
   samples.sort((a, b) => a - b);
   const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor(samples.length * p))] ?? NaN;
   const elapsedS = Number(process.hrtime.bigint() - start) / 1e9;
-  return { rps: samples.length / elapsedS, p50Ms: pct(0.5), p99Ms: pct(0.99), errors };
+  return {
+    rps: samples.length / elapsedS,
+    requests: samples.length,
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+    errors,
+  };
 }
 
 /** Throughput under concurrency, with autocannon (a warm-up second first). */
@@ -54,6 +67,7 @@ export async function measureConcurrent(
   load: Load,
   connections: number,
   durationS: number,
+  onMeasuring: () => void = () => undefined,
 ): Promise<Measurement> {
   const options = {
     url: `${load.url}${load.path}`,
@@ -63,9 +77,11 @@ export async function measureConcurrent(
     connections,
   };
   await autocannon({ ...options, duration: 1 });
+  onMeasuring();
   const result = await autocannon({ ...options, duration: durationS });
   return {
     rps: result.requests.average,
+    requests: result.requests.total,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,

@@ -22,7 +22,7 @@ import {
   startEmbeddedDeployment,
   waitUntil,
 } from '@aigw/testing';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Load, Measurement } from './measure';
@@ -47,13 +47,34 @@ const STREAM = JSON.stringify({
 interface Target {
   name: string;
   url: string;
+  /** Processes whose CPU time is counted per request (Linux `/proc`), if any. */
+  pids?: readonly number[];
 }
 
 interface Row {
   target: string;
   load: string;
   m: Measurement;
+  /** CPU ms the target's processes spent per request: steadier than RPS on a shared machine. */
+  cpuMsPerRequest: number | null;
 }
+
+/** User + system CPU ms of the processes so far (from `/proc/<pid>/stat`), or null off Linux. */
+function cpuMs(pids: readonly number[]): number | null {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null;
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+/** `getconf CLK_TCK` on Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 function writeConfig(mockUrl: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'aigw-bench-'));
@@ -88,10 +109,21 @@ async function measureTarget(target: Target): Promise<Row[]> {
   const chat: Load = { url: target.url, path: '/v1/chat/completions', body: CHAT, headers };
   const stream: Load = { ...chat, body: STREAM };
   process.stderr.write(`measuring ${target.name}…\n`);
+  const pids = target.pids ?? [];
+  const measured = async (load: string, run: (onMeasuring: () => void) => Promise<Measurement>) => {
+    let before: number | null = null;
+    const m = await run(() => (before = cpuMs(pids)));
+    const after = cpuMs(pids);
+    const cpuMsPerRequest =
+      pids.length > 0 && before !== null && after !== null && m.requests > 0
+        ? (after - before) / m.requests
+        : null;
+    return { target: target.name, load, m, cpuMsPerRequest };
+  };
   return [
-    { target: target.name, load: 'chat c=1', m: await measureSerial(chat, SECONDS * 1000) },
-    { target: target.name, load: 'chat c=64', m: await measureConcurrent(chat, 64, SECONDS) },
-    { target: target.name, load: 'stream c=16', m: await measureConcurrent(stream, 16, SECONDS) },
+    await measured('chat c=1', (on) => measureSerial(chat, SECONDS * 1000, on)),
+    await measured('chat c=64', (on) => measureConcurrent(chat, 64, SECONDS, on)),
+    await measured('stream c=16', (on) => measureConcurrent(stream, 16, SECONDS, on)),
   ];
 }
 
@@ -124,13 +156,22 @@ function keepBest(rows: Row[], measured: Row[]): void {
 
 /** Tracing on vs off, per gateway mode and load. */
 function tracingReport(rows: Row[]): string {
-  const lines = ['| target | load | RPS off | RPS on | on/off |', '|---|---|---:|---:|---:|'];
+  const lines = [
+    '| target | load | RPS off | RPS on | on/off | CPU ms/req off | CPU ms/req on | CPU on/off |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  const cpu = (row?: Row) => (row?.cpuMsPerRequest == null ? '-' : row.cpuMsPerRequest.toFixed(3));
   for (const on of rows.filter((r) => r.target.endsWith(TRACED))) {
     const target = on.target.slice(0, -TRACED.length);
-    const off = rows.find((r) => r.target === target && r.load === on.load)?.m;
-    if (!off) continue;
+    const offRow = rows.find((r) => r.target === target && r.load === on.load);
+    if (!offRow) continue;
+    const off = offRow.m;
+    const cpuRatio =
+      on.cpuMsPerRequest != null && offRow.cpuMsPerRequest
+        ? (on.cpuMsPerRequest / offRow.cpuMsPerRequest).toFixed(2)
+        : '-';
     lines.push(
-      `| ${target} | ${on.load} | ${off.rps.toFixed(0)} | ${on.m.rps.toFixed(0)} | ${(on.m.rps / off.rps).toFixed(2)} |`,
+      `| ${target} | ${on.load} | ${off.rps.toFixed(0)} | ${on.m.rps.toFixed(0)} | ${(on.m.rps / off.rps).toFixed(2)} | ${cpu(offRow)} | ${cpu(on)} | ${cpuRatio} |`,
     );
   }
   return lines.join('\n');
@@ -186,7 +227,8 @@ async function main(): Promise<void> {
             env: { LOG_LEVEL: 'error', ...env },
           });
           try {
-            keepBest(rows, await measureTarget({ name: `${name}${suffix}`, url: deployment.origin }));
+            const pids = deployment.processes.flatMap((p) => (p.pid === undefined ? [] : [p.pid]));
+            keepBest(rows, await measureTarget({ name: `${name}${suffix}`, url: deployment.origin, pids }));
           } finally {
             await deployment.stop();
           }
