@@ -122,7 +122,7 @@ describe('observability of the compose stack', () => {
     const appTargets = jobs['aigw']?.static_configs.flatMap((s) => s.targets) ?? [];
     const gatewayEnv = environmentOf(compose.services['gateway']);
     const expected = [
-      `gateway:${gatewayEnv['GATEWAY_PORT']}`,
+      `gateway:${gatewayEnv['METRICS_PORT']}`,
       ...['router', 'cache', 'memory', 'metrics', 'admin'].map(
         (service) => `${service}:${environmentOf(compose.services[service])['HEALTH_PORT']}`,
       ),

@@ -13,17 +13,30 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+export interface GatewayOptions {
+  /** Serve Prometheus' `/metrics` on the API port (default); off when it has a port of its own. */
+  readonly metricsOnApiPort?: boolean;
+}
+
 /** Starts the HTTP ingress on the given transport; used by main.ts and by the embedded launcher. */
 export async function startGateway(
   runtime: ServiceRuntime,
   listen: { host: string; port: number },
   logger: LoggerService | false,
+  options: GatewayOptions = {},
 ): Promise<RunningGateway> {
   const bus = new BusClient(createClientProxy('gateway', runtime.transport));
   await bus.connect();
   const usage = new UsageRecorder(runtime.jobs.get<UsageEvent>(Queues.usage.name));
   const stateful = createStatefulFeatures(runtime.config, bus, runtime.jobs);
-  const app = await createHttpApp(runtime.config, bus, usage, logger, stateful);
+  const app = await createHttpApp(
+    runtime.config,
+    bus,
+    usage,
+    logger,
+    stateful,
+    options.metricsOnApiPort ?? true,
+  );
   await app.listen(listen.port, listen.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : listen.port;

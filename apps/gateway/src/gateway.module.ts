@@ -21,6 +21,7 @@ export class GatewayModule {
     bus: BusClient,
     usage: UsageRecorder,
     stateful: StatefulFeatures,
+    metricsOnApiPort = true,
   ): DynamicModule {
     return {
       module: GatewayModule,
@@ -29,7 +30,7 @@ export class GatewayModule {
         ModelsController,
         HealthController,
         MetricsController,
-        PrometheusController,
+        ...(metricsOnApiPort ? [PrometheusController] : []),
       ],
       providers: [
         { provide: BusClient, useValue: bus },

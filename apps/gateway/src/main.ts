@@ -4,7 +4,7 @@ startTelemetry('gateway', process.env);
 
 import { loadConfigFile, parseEnv } from '@aigw/config';
 import { JobQueues } from '@aigw/jobs';
-import { closeOnSignals, exitOnStartupError, queuePrefix } from '@aigw/messaging';
+import { closeOnSignals, exitOnStartupError, queuePrefix, startHealthServer } from '@aigw/messaging';
 import { createLogger } from '@aigw/observability';
 import { GatewayEnvSchema } from './env.schema';
 import { startGateway } from './gateway.definition';
@@ -28,9 +28,16 @@ async function main(): Promise<void> {
     },
     { host: env.GATEWAY_HOST ?? config.server.host, port: env.GATEWAY_PORT ?? config.server.port },
     logger,
+    { metricsOnApiPort: env.METRICS_PORT === undefined },
   );
+  // `/metrics` (and the probes) on a port of its own, off the API an ingress publishes.
+  const metrics =
+    env.METRICS_PORT === undefined
+      ? null
+      : await startHealthServer(env.METRICS_PORT, env.METRICS_HOST, () => true);
   logger.log(`gateway listening on ${gateway.baseUrl} (config ${config.version})`);
   closeOnSignals(async () => {
+    metrics?.close();
     await gateway.close();
     await jobs.close();
   });

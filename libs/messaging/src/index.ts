@@ -8,3 +8,4 @@ export * from './start-bus-service';
 export { InProcessBroker } from './in-process/in-process.broker';
 export * from './service-definition';
 export * from './run-standalone';
+export { startHealthServer } from './health-server';

@@ -41,6 +41,7 @@ export async function createHttpApp(
   usage: UsageRecorder,
   logger: LoggerService | false,
   stateful: StatefulFeatures,
+  metricsOnApiPort = true,
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.bodyLimitBytes,
@@ -56,7 +57,7 @@ export async function createHttpApp(
     logger: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.forRoot(config, bus, usage, stateful),
+    GatewayModule.forRoot(config, bus, usage, stateful, metricsOnApiPort),
     adapter,
     {
       logger,
