@@ -24,7 +24,7 @@ const SECRET_PROMPT = 'the-prompt-text-that-must-not-leak';
 
 function writeConfig(mockUrl: string): string {
   const ep = (id: string, priority: number) =>
-    `      - { id: ${id}, provider: openai-compatible, url: '${mockUrl}/e/${id}/v1', model: upstream-model, priority: ${priority}, timeoutMs: 3000 }`;
+    `      - { id: ${id}, provider: openai-compatible, url: '${mockUrl}/e/${id}/v1', model: upstream-model, priority: ${priority}, timeoutMs: 3000, allowPrivateNetwork: true }`;
   const yaml = `
 auth:
   keys:
@@ -136,12 +136,17 @@ describe.each(modes)('observability, %s mode', (_mode, start, services) => {
       { model: 'traced', messages: [{ role: 'user', content: SECRET_PROMPT }], max_tokens: 50 },
       { headers: { traceparent: header } },
     );
-    const spans = await spansOf(
-      traceId,
-      (found) =>
-        found.some((s) => s.kind === SpanKinds.client && s.name.startsWith('chat ')) &&
-        found.some((s) => s.kind === SpanKinds.consumer && s.name === 'process usage') &&
-        found.some((s) => s.name.startsWith('pg.query:COMMIT')),
+    const spans = await spansOf(traceId, (found) =>
+      // Each process exports on its own schedule: wait for the spans of all of them.
+      [
+        (s: ReceivedSpan) => s.kind === SpanKinds.server,
+        (s: ReceivedSpan) => s.name === 'send router.v1.chat',
+        (s: ReceivedSpan) => s.name === 'add usage.usage.recorded',
+        (s: ReceivedSpan) => s.kind === SpanKinds.client && s.name.startsWith('chat '),
+        (s: ReceivedSpan) => s.kind === SpanKinds.consumer && s.name === 'process usage',
+        (s: ReceivedSpan) => s.name.startsWith('pg.query:COMMIT'),
+        (s: ReceivedSpan) => !services.redis || s.name === 'evalsha',
+      ].every((wanted) => found.some(wanted)),
     );
     const find = (predicate: (s: ReceivedSpan) => boolean, what: string) => {
       const span = spans.find(predicate);
