@@ -65,7 +65,10 @@ export class InProcessServer extends Server implements CustomTransportStrategy, 
       const consumer = startConsumerSpan('in_process', subject, headers);
       return context.with(consumer.context, () => {
         const handler = this.getHandlerByPattern(subject);
-        if (!handler) throw new Error(`no handler for ${subject}`);
+        if (!handler) {
+          consumer.span.end();
+          throw new Error(`no handler for ${subject}`);
+        }
         const ctx = new InProcessContext([subject, headers]);
         let inner: { unsubscribe(): void } | undefined;
         let cancelled = false;

@@ -20,6 +20,7 @@ export interface RunningTelemetry {
 }
 
 let current: RunningTelemetry | null = null;
+let activeSettings: TracingSettings = { enabled: false, serviceName: 'aigw', captureMessageContent: false };
 
 /**
  * Call first thing in every main.ts (and the embedded launcher), before anything requires `pg`,
@@ -62,7 +63,6 @@ export function startTelemetry(
   return current;
 }
 
-let activeSettings: TracingSettings = { enabled: false, serviceName: 'aigw', captureMessageContent: false };
 
 /** What `startTelemetry` decided, for code that adds work only when spans are recorded. */
 export function telemetrySettings(): TracingSettings {
