@@ -53,7 +53,7 @@ export function startTelemetry(
     logRecordProcessors: [],
     // Spans only under a request's trace: BullMQ's blocking polls and pool housekeeping stay out.
     instrumentations: [
-      new PgInstrumentation({ requireParentSpan: true }),
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
     ],
     ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),
