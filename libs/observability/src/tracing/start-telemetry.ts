@@ -63,7 +63,6 @@ export function startTelemetry(
   return current;
 }
 
-
 /** What `startTelemetry` decided, for code that adds work only when spans are recorded. */
 export function telemetrySettings(): TracingSettings {
   return activeSettings;
