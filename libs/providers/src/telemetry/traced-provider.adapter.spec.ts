@@ -49,6 +49,7 @@ function fakeAdapter(behaviour: {
       embeddings: unary,
       chatStream: stream,
       completionsStream: stream,
+      probe: async () => 200,
     },
   };
 }

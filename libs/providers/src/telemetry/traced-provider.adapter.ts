@@ -71,6 +71,11 @@ export class TracedProviderAdapter implements ProviderAdapter {
     return this.#stream('completions', body, () => this.inner.completionsStream(body, signal));
   }
 
+  /** Active health checks are not GenAI calls: no span, no GenAI metrics. */
+  probe(path: string, timeoutMs: number, withAuth: boolean): Promise<number> {
+    return this.inner.probe(path, timeoutMs, withAuth);
+  }
+
   async #unary(
     operation: ProviderOperation,
     body: OpenAiRequestBody,
