@@ -12,6 +12,7 @@ import {
   RoutingPolicySchema,
   checkRoutingPolicy,
 } from './routing-policy.schema';
+import { CacheSettingsSchema, GlobalCacheSettingsSchema } from './cache-settings.schema';
 
 /**
  * The declarative configuration file (YAML). Applications are the unit of configuration, as in the
@@ -149,6 +150,7 @@ export const ApplicationSchema = z
     persistPrompts: z.boolean().optional(),
     rateLimits: ApplicationRateLimitsSchema.optional(),
     routing: RoutingPolicySchema.optional(),
+    cacheSettings: CacheSettingsSchema.optional(),
   })
   .superRefine((app, ctx) => {
     checkRoutingPolicy(app, ctx);
@@ -265,5 +267,7 @@ export const GatewayConfigSchema = z.strictObject({
   /** Optional: persist every application's prompts (an application's `persistPrompts` wins). */
   persistPrompts: z.boolean().optional(),
   rateLimiting: RateLimitingSettingsSchema.optional(),
+  /** The semantic cache's global switch and shared settings (see cache-settings.schema.ts). */
+  cacheSettings: GlobalCacheSettingsSchema.optional(),
 });
 export type GatewayConfigFile = z.infer<typeof GatewayConfigSchema>;

@@ -10,3 +10,4 @@ export * from './rate-limit.schema';
 export * from './routing-policy.schema';
 export * from './api-keys';
 export * from './config-yaml';
+export * from './cache-settings.schema';

@@ -17,6 +17,8 @@ import type { ResolvedRateLimiting } from './rate-limit.schema';
 import { resolveRateLimiting } from './rate-limit.schema';
 import type { ApiKeyEnvironment } from './routing-policy.schema';
 import { Secret } from './secret';
+import type { GlobalCacheSettings } from './cache-settings.schema';
+import { cacheSettingsProblems, DEFAULT_GLOBAL_CACHE_SETTINGS } from './cache-settings.schema';
 
 export interface ResolvedEndpoint extends EndpointConfig {
   readonly priority: number;
@@ -54,6 +56,8 @@ export interface GatewayConfig {
   /** The global prompt persistence switch (an application's `persistPrompts` wins). */
   readonly persistPrompts: boolean;
   readonly rateLimiting: ResolvedRateLimiting;
+  /** The semantic cache's global settings (defaults, cache off, when the file has none). */
+  readonly cacheSettings: GlobalCacheSettings;
 }
 
 export function sha256Hex(value: string): string {
@@ -162,6 +166,7 @@ export function resolveConfig(
       'auth.keys: authentication is required but no key is configured (or set auth.required: false)',
     );
 
+  problems.push(...cacheSettingsProblems(file.cacheSettings, file.applications, at));
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const applications: ResolvedApplication[] = file.applications.map((app) => ({
@@ -185,5 +190,6 @@ export function resolveConfig(
     memorySettings: file.memorySettings ?? DEFAULT_GLOBAL_MEMORY_SETTINGS,
     persistPrompts: file.persistPrompts ?? false,
     rateLimiting: resolveRateLimiting(file),
+    cacheSettings: file.cacheSettings ?? DEFAULT_GLOBAL_CACHE_SETTINGS,
   };
 }

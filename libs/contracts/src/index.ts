@@ -9,3 +9,4 @@ export * from './prompt.schema';
 export * from './thread-id';
 export * from './rate-limit.schema';
 export * from './admin.schema';
+export * from './cache.schema';
