@@ -24,7 +24,9 @@ export const UsageEventSchema = z.object({
   latencyMs: z.number().nonnegative(),
   /** Streams: time to the first content chunk. */
   timeToFirstTokenMs: z.number().nonnegative().nullable(),
-  cacheHit: z.boolean(),
+  cacheHit: z.boolean().default(false),
+  /** The cache hit's similarity (`x-aigw-cache-similarity`); null when not answered from the cache. */
+  cacheSimilarity: z.number().nullable().default(null),
   /** Upstream attempts before the one that answered (failovers). */
   retries: z.number().int().nonnegative(),
   /** ISO time the response ended. */

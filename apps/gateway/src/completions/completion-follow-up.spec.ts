@@ -50,6 +50,7 @@ const usage = (overrides: Partial<UsageEvent> = {}): UsageEvent => ({
   latencyMs: 10,
   timeToFirstTokenMs: null,
   cacheHit: false,
+  cacheSimilarity: null,
   retries: 0,
   finishedAt: '2026-12-01T10:00:00.000Z',
   ...overrides,

@@ -14,7 +14,11 @@ import type { UsageRecorder } from '../usage/usage-recorder';
 import type { CompletionFollowUp, CompletionFollowUps, RequestFailure } from './completion-follow-up';
 import { CLIENT_CLOSED } from './completion-follow-up';
 import { routingHashKey } from './routing-hash-key';
+import { sendCachedAnswer } from './cached-answer';
+import type { CacheOutcome, CompletionCache } from './completion-cache';
+import { cacheHeaders } from './completion-cache';
 import { SseWriter } from './sse-writer';
+import { StreamAssembly } from './stream-assembly';
 
 const SUBJECTS: Record<Operation, { unary: string; stream: string | null }> = {
   chat: { unary: Subjects.router.chat, stream: Subjects.router.chatStream },
@@ -40,6 +44,7 @@ export class DispatchCompletion {
     private readonly bus: BusClient,
     private readonly usage: UsageRecorder,
     private readonly followUps: CompletionFollowUps,
+    private readonly cache: CompletionCache,
   ) {}
 
   async execute(request: FastifyRequest, reply: FastifyReply, target: Target): Promise<void> {
@@ -81,8 +86,31 @@ export class DispatchCompletion {
       }),
       body: followUp.body,
     };
+    const cached = await this.cache.lookup(request, app, operation, routeRequest);
+    if (cached.kind === 'hit') {
+      usage.cacheHit(cached.similarity);
+      sendCachedAnswer(request, reply, cached, {
+        stream,
+        headers: { ...followUp.headers, 'x-aigw-config-version': this.config.version },
+        onChunk: (data) => followUp.chunk(data),
+      });
+      const event = usage.finish(200);
+      this.usage.record(event);
+      if (stream) followUp.streamed(event);
+      else followUp.answered(event, cached.body);
+      return;
+    }
     if (stream && subjects.stream)
-      return this.relayStream(subjects.stream, routeRequest, request, reply, usage, followUp);
+      return this.relayStream(
+        subjects.stream,
+        routeRequest,
+        request,
+        reply,
+        usage,
+        followUp,
+        cached,
+        operation,
+      );
 
     let result: RouteResult;
     try {
@@ -103,10 +131,12 @@ export class DispatchCompletion {
       .header('x-aigw-endpoint', result.endpointId)
       .header('x-aigw-config-version', this.config.version)
       .headers(rateLimitHeaders(result.rateLimit))
+      .headers(cacheHeaders(cached))
       .send(result.body);
     const event = usage.finish(200);
     this.usage.record(event);
     followUp.answered(event, result.body);
+    this.cache.store(cached, routeRequest, operation, result.body);
   }
 
   private admit(
@@ -143,9 +173,12 @@ export class DispatchCompletion {
     reply: FastifyReply,
     usage: RequestUsage,
     followUp: CompletionFollowUp,
+    cached: CacheOutcome,
+    operation: Operation,
   ): Promise<void> {
     void reply.hijack();
     const sse = new SseWriter(reply.raw);
+    const assembly = cached.kind === 'miss' && cached.write ? new StreamAssembly() : null;
     let started = false;
     let recorded = false;
     const record = (status: number, error: RequestFailure | null = null) => {
@@ -173,6 +206,7 @@ export class DispatchCompletion {
                 'x-aigw-endpoint': event.endpointId,
                 'x-aigw-config-version': this.config.version,
                 ...rateLimitHeaders(event.rateLimit),
+                ...cacheHeaders(cached),
               });
             } else if (!started) {
               return;
@@ -180,8 +214,10 @@ export class DispatchCompletion {
               usage.firstToken();
               followUp.chunk(event.data);
               sse.data(event.data);
+              assembly?.add(event.data);
             } else {
               usage.tokens(event.usage);
+              assembly?.usage(event.usage);
             }
           },
           error: (error: unknown) => {
@@ -195,6 +231,7 @@ export class DispatchCompletion {
             if (started) {
               sse.done();
               record(200);
+              if (assembly !== null) this.cache.store(cached, routeRequest, operation, assembly.result());
             } else {
               const error = new GatewayError(
                 'upstream_error',

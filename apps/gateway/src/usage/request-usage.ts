@@ -14,6 +14,7 @@ export class RequestUsage {
   private retries = 0;
   private usage: Usage | null = null;
   private timeToFirstTokenMs: number | null = null;
+  private cacheSimilarity: number | null = null;
 
   constructor(
     private readonly request: {
@@ -30,6 +31,11 @@ export class RequestUsage {
     this.provider = provider;
     this.model = model;
     this.retries = retries;
+  }
+
+  /** Answered from the cache: no endpoint, no inference tokens spent. */
+  cacheHit(similarity: number): void {
+    this.cacheSimilarity = similarity;
   }
 
   firstToken(): void {
@@ -52,7 +58,8 @@ export class RequestUsage {
       completionTokens: this.usage?.completion_tokens ?? 0,
       latencyMs: performance.now() - this.startedAt,
       timeToFirstTokenMs: this.timeToFirstTokenMs,
-      cacheHit: false,
+      cacheHit: this.cacheSimilarity !== null,
+      cacheSimilarity: this.cacheSimilarity,
       retries: this.retries,
       finishedAt: new Date().toISOString(),
     };

@@ -18,6 +18,7 @@ export function usageEvent(overrides: Partial<UsageEvent> = {}): UsageEvent {
     latencyMs: 120.5,
     timeToFirstTokenMs: null,
     cacheHit: false,
+    cacheSimilarity: null,
     retries: 0,
     finishedAt: '2026-03-01T10:00:30.000Z',
     ...overrides,
