@@ -18,6 +18,9 @@ const OPENAI_DEFAULTS: Readonly<Record<string, unknown>> = {
   parallel_tool_calls: true,
 };
 
+/** Roles whose messages instruct the model: never compared by similarity alone. */
+const INSTRUCTION_ROLES = new Set(['system', 'developer']);
+
 /** Longest text the semantic tier embeds; longer requests are matched by the exact tier only. */
 export const MAX_SEARCH_TEXT_CHARS = 16_000;
 
@@ -62,11 +65,14 @@ export function requestKeys(request: CacheLookupRequest, settings: CacheSettings
     const roles: readonly string[] = settings.searchContent.includeRoles;
     searched = [];
     // A searched message leaves its text to the similarity search and its shape (role, name, tool
-    // calls) to the context; any other message (system, tool results, roles not searched) is context.
+    // calls) to the context; any other message (tool results, roles not searched) is context. The
+    // system prompt is always context, matched exactly, also when it is searched too.
     const shapes = normalised.map((message) => {
       const content = message['content'];
-      if (!roles.includes(String(message['role'])) || typeof content !== 'string') return message;
+      const role = String(message['role']);
+      if (!roles.includes(role) || typeof content !== 'string') return message;
       searched.push(content);
+      if (INSTRUCTION_ROLES.has(role)) return message;
       const { content: _text, ...shape } = message;
       return shape;
     });
