@@ -110,7 +110,7 @@ describe.each(['embedded', 'distributed'] as const)(
       expect(again.response.headers.get('x-aigw-cache-tier')).toBe('exact');
       expect(again.response.headers.get('x-aigw-cache-similarity')).toBe('1');
       // A poll that missed went upstream and cached its own answer, the same text under another id.
-    expect(again.data.choices).toEqual(first.data.choices);
+      expect(again.data.choices).toEqual(first.data.choices);
       const upstream = mock.control.requests('cached').length;
       await ask('What is the capital of France?');
       expect(mock.control.requests('cached')).toHaveLength(upstream);

@@ -42,7 +42,7 @@ export function durationMs(text: string): number | null {
   const match = DURATION.exec(text);
   if (match === null) return null;
   const word = (match[2] ?? '').toLowerCase();
-  const unit = UNIT_SECONDS[word] ?? (word.length > 1 ? UNIT_SECONDS[word.replace(/s$/, '')] : undefined);
+  const unit = UNIT_SECONDS[word] ?? (word.length > 2 ? UNIT_SECONDS[word.replace(/s$/, '')] : undefined);
   const amount = Number(match[1]);
   if (unit === undefined || !(amount > 0)) return null;
   return Math.round(amount * unit * 1_000);

@@ -38,6 +38,6 @@ export class ApplicationEmbedder implements Embedder {
         'upstream_error',
         `The vectorizer "${this.name}" answered ${vector.length} dimensions, configured ${this.dimensions}.`,
       );
-    return vector as number[];
+    return vector;
   }
 }

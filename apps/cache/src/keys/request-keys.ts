@@ -122,7 +122,7 @@ function normaliseContent(content: unknown): unknown {
 
 function promptTexts(prompt: unknown): string[] {
   if (typeof prompt === 'string') return [prompt];
-  if (Array.isArray(prompt) && prompt.every((p) => typeof p === 'string')) return prompt as string[];
+  if (Array.isArray(prompt) && prompt.every((p) => typeof p === 'string')) return prompt;
   // Token arrays: compared exactly (the exact tier), never by similarity.
   return [];
 }

@@ -88,11 +88,11 @@ describe('SemanticRepository on PGlite with pgvector', () => {
       const { operator } = { CS: { operator: '<=>' }, LS: { operator: '<->' }, IP: { operator: '<#>' } }[
         type
       ];
-      const plan = (await dataSource.query(
+      const plan = await dataSource.query<Array<{ 'QUERY PLAN': string }>>(
         `EXPLAIN SELECT response FROM cache_entries
         WHERE dimensions = ${DIMENSIONS} AND application_id = 'app' AND context_key = 'big' AND consumer_scope = ''
         ORDER BY embedding::vector(${DIMENSIONS}) ${operator} '${vectorLiteral(unitVector(99_999))}'::vector(${DIMENSIONS}) LIMIT 1`,
-      )) as Array<{ 'QUERY PLAN': string }>;
+      );
       expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain(
         `cache_entries_hnsw_${type.toLowerCase()}_${DIMENSIONS}`,
       );
@@ -165,9 +165,9 @@ describe('SemanticRepository on PGlite with pgvector', () => {
   it('makes the indexes of another vector length on demand', async () => {
     await repository.ensureIndexes(3);
     await repository.ensureIndexes(3);
-    const indexes = (await dataSource.query(
+    const indexes = await dataSource.query<Array<{ indexname: string }>>(
       `SELECT indexname FROM pg_indexes WHERE tablename = 'cache_entries' AND indexname LIKE '%\\_3' ORDER BY indexname`,
-    )) as Array<{ indexname: string }>;
+    );
     expect(indexes.map((i) => i.indexname)).toEqual([
       'cache_entries_hnsw_cs_3',
       'cache_entries_hnsw_ip_3',

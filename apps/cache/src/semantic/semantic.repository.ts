@@ -91,7 +91,7 @@ export class SemanticRepository {
   /** Idempotent by request id: a retried write job adds nothing. Returns whether a row was added. */
   async insert(entry: NewEntry): Promise<boolean> {
     assertDimensions(entry.embedding.length);
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<unknown[]>(
       `INSERT INTO cache_entries
          (request_id, application_id, consumer_scope, context_key, dimensions, embedding, response)
        VALUES ($1, $2, $3, $4, $5, $6::vector, $7::jsonb)
@@ -105,16 +105,16 @@ export class SemanticRepository {
         vectorLiteral(entry.embedding),
         JSON.stringify(entry.response),
       ],
-    )) as unknown[];
+    );
     return rows.length > 0;
   }
 
   /** Deletes the application's entries created before `cutoff`; returns how many. */
   async deleteCreatedBefore(applicationId: string, cutoff: Date): Promise<number> {
-    const [, affected] = (await this.dataSource.query(
+    const [, affected] = await this.dataSource.query<[unknown, number]>(
       'DELETE FROM cache_entries WHERE application_id = $1 AND created_at < $2',
       [applicationId, cutoff],
-    )) as [unknown, number];
+    );
     return affected;
   }
 }

@@ -21,7 +21,7 @@ applications:
 `,
   {},
 );
-const app = (id: string) => config.applications.find((a) => a.id === id) ?? config.applications[0]!;
+const app = (id: string) => config.applications.find((a) => a.id === id) ?? config.applications[0];
 
 /** The cache service's lookup subject, scripted per test. */
 let script: (payload: unknown) => Promise<CacheLookupReply> | CacheLookupReply;
