@@ -9,6 +9,7 @@ import type { BusTransport } from '@aigw/messaging';
 import { BusClient, createClientProxy, inProcessTransport, startBusService } from '@aigw/messaging';
 import type { FastifyRequest } from 'fastify';
 import { firstValueFrom, NEVER } from 'rxjs';
+import { JobRecorder } from '../jobs/job-recorder';
 import { CACHE_COOL_DOWN_MS, cacheHeaders, CompletionCache } from './completion-cache';
 
 const config = parseConfigText(
@@ -69,7 +70,13 @@ describe('CompletionCache (the gateway side)', () => {
     await bus.connect();
     queue = new InProcessJobQueue<CacheWriteJob>(CacheJobs.queue);
     now = 1_000_000;
-    cache = new CompletionCache(config, bus, queue, () => now);
+    const writes = new JobRecorder<CacheWriteJob>(queue, {
+      jobName: CacheJobs.write,
+      jobId: (job) => CacheJobs.writeJobId(job.requestId),
+      attempts: 3,
+      backoffMs: 1_000,
+    });
+    cache = new CompletionCache(config, bus, writes, () => now);
     lookups = 0;
   });
 
