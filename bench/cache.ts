@@ -49,11 +49,11 @@ cacheSettings: { cacheEnabled: true, vectorizer: local }
 applications:
   - id: bare
     type: chat
-    endpoints: [{ id: mock, provider: openai-compatible, url: '${mockUrl}/v1' }]
+    endpoints: [{ id: mock, provider: openai-compatible, url: '${mockUrl}/v1', allowPrivateNetwork: true }]
   - id: cached
     type: chat
     cacheSettings: { useCache: true, searchType: CS, searchDistance: 0.8, searchContent: { includeRoles: user } }
-    endpoints: [{ id: mock-cached, provider: openai-compatible, url: '${mockUrl}/v1' }]
+    endpoints: [{ id: mock-cached, provider: openai-compatible, url: '${mockUrl}/v1', allowPrivateNetwork: true }]
 `,
   );
   return path;

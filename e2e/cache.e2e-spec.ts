@@ -18,7 +18,7 @@ const KEY = 'sk-e2e-cache-key-000000000000000';
 /** One cached chat application (local, lexical vectorizer) and one legacy completions application. */
 function writeCacheConfig(mockUrl: string): string {
   const endpoint = (id: string) =>
-    `[{ id: ${id}, provider: openai-compatible, url: '${mockUrl}/e/${id}/v1', timeoutMs: 3000 }]`;
+    `[{ id: ${id}, provider: openai-compatible, url: '${mockUrl}/e/${id}/v1', timeoutMs: 3000, allowPrivateNetwork: true }]`;
   const yaml = `
 server: { requestTimeoutMs: 20000, streamIdleTimeoutMs: 5000 }
 auth:
