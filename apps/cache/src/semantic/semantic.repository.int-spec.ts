@@ -6,10 +6,10 @@ import { CreateCacheEntries1795500000000 } from './create-cache-entries.migratio
 import type { NearestQuery } from './semantic.repository';
 import { SemanticRepository, vectorLiteral } from './semantic.repository';
 
-jest.setTimeout(90_000);
+jest.setTimeout(240_000);
 
 const DIMENSIONS = 256;
-const ENTRIES = 2_000;
+const ENTRIES = 1_500;
 
 /** A deterministic pseudo-random unit vector (xorshift), so a failure replays the same way. */
 function unitVector(seed: number): number[] {
