@@ -9,7 +9,7 @@ import { SemanticRepository, vectorLiteral } from './semantic.repository';
 jest.setTimeout(240_000);
 
 const DIMENSIONS = 256;
-const ENTRIES = 1_500;
+const ENTRIES = 2_000;
 
 /** A deterministic pseudo-random unit vector (xorshift), so a failure replays the same way. */
 function unitVector(seed: number): number[] {
