@@ -114,7 +114,7 @@ describe('stateful features through outages, distributed mode', () => {
     // A request that starts a thread needs no memory service: its turn waits in the queue.
     const fresh = await chat('new thread');
     expect(fresh.response.headers.get('x-thread-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await notQueued()).toEqual({ memory: 0, prompts: 0 });
+    expect(await notQueued()).toEqual({ memory: 0, prompts: 0, cache: 0 });
   }, 30_000);
 
   it('answers every request while Redis is down, and counts what it could not queue', async () => {

@@ -3,5 +3,14 @@ import { CacheModule } from './cache.module';
 
 export const definition: ServiceDefinition = {
   service: 'cache',
-  createModule: () => ({ module: CacheModule }),
+  createModule: (runtime) =>
+    CacheModule.forRoot({
+      config: runtime.config,
+      mode: runtime.mode,
+      databaseUrl: runtime.databaseUrl,
+      redisUrl: runtime.redisUrl,
+      redisPrefix: runtime.redisPrefix,
+      jobs: runtime.jobs,
+      transport: runtime.transport,
+    }),
 };

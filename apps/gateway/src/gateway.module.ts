@@ -40,7 +40,7 @@ export class GatewayModule {
         {
           provide: DispatchCompletion,
           useFactory: (auth: ApiKeyAuthenticator, directory: ApplicationDirectory) =>
-            new DispatchCompletion(config, auth, directory, bus, usage, stateful.followUps),
+            new DispatchCompletion(config, auth, directory, bus, usage, stateful.followUps, stateful.cache),
           inject: [ApiKeyAuthenticator, ApplicationDirectory],
         },
       ],

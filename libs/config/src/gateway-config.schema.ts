@@ -13,6 +13,7 @@ import {
   checkRoutingPolicy,
 } from './routing-policy.schema';
 import { ApplicationLoggingSchema, LoggingSettingsSchema } from './logging.schema';
+import { CacheSettingsSchema, GlobalCacheSettingsSchema } from './cache-settings.schema';
 
 /**
  * The declarative configuration file (YAML). Applications are the unit of configuration, as in the
@@ -151,6 +152,7 @@ export const ApplicationSchema = z
     rateLimits: ApplicationRateLimitsSchema.optional(),
     routing: RoutingPolicySchema.optional(),
     logging: ApplicationLoggingSchema.optional(),
+    cacheSettings: CacheSettingsSchema.optional(),
   })
   .superRefine((app, ctx) => {
     checkRoutingPolicy(app, ctx);
@@ -268,5 +270,7 @@ export const GatewayConfigSchema = z.strictObject({
   persistPrompts: z.boolean().optional(),
   rateLimiting: RateLimitingSettingsSchema.optional(),
   logging: LoggingSettingsSchema.optional(),
+  /** The semantic cache's global switch and shared settings (see cache-settings.schema.ts). */
+  cacheSettings: GlobalCacheSettingsSchema.optional(),
 });
 export type GatewayConfigFile = z.infer<typeof GatewayConfigSchema>;

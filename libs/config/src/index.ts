@@ -11,3 +11,4 @@ export * from './routing-policy.schema';
 export * from './api-keys';
 export * from './config-yaml';
 export * from './logging.schema';
+export * from './cache-settings.schema';

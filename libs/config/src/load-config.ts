@@ -19,6 +19,8 @@ import type { ApiKeyEnvironment } from './routing-policy.schema';
 import type { LoggingSettings } from './logging.schema';
 import { DEFAULT_LOGGING_SETTINGS } from './logging.schema';
 import { Secret } from './secret';
+import type { GlobalCacheSettings } from './cache-settings.schema';
+import { cacheSettingsProblems, DEFAULT_GLOBAL_CACHE_SETTINGS } from './cache-settings.schema';
 
 export interface ResolvedEndpoint extends EndpointConfig {
   readonly priority: number;
@@ -58,6 +60,8 @@ export interface GatewayConfig {
   readonly rateLimiting: ResolvedRateLimiting;
   /** The gateway's request logging (defaults when the file has no `logging` block). */
   readonly logging: LoggingSettings;
+  /** The semantic cache's global settings (defaults, cache off, when the file has none). */
+  readonly cacheSettings: GlobalCacheSettings;
 }
 
 export function sha256Hex(value: string): string {
@@ -166,6 +170,7 @@ export function resolveConfig(
       'auth.keys: authentication is required but no key is configured (or set auth.required: false)',
     );
 
+  problems.push(...cacheSettingsProblems(file.cacheSettings, file.applications, at));
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const applications: ResolvedApplication[] = file.applications.map((app) => ({
@@ -190,5 +195,6 @@ export function resolveConfig(
     persistPrompts: file.persistPrompts ?? false,
     rateLimiting: resolveRateLimiting(file),
     logging: file.logging ?? DEFAULT_LOGGING_SETTINGS,
+    cacheSettings: file.cacheSettings ?? DEFAULT_GLOBAL_CACHE_SETTINGS,
   };
 }

@@ -10,3 +10,4 @@ export * from './thread-id';
 export * from './rate-limit.schema';
 export * from './admin.schema';
 export * from './logs.schema';
+export * from './cache.schema';

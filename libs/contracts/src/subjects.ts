@@ -13,7 +13,7 @@ export const Subjects = {
     completionsStream: 'router.v1.completions.stream',
     health: 'router.v1.health',
   },
-  cache: { health: 'cache.v1.health' },
+  cache: { health: 'cache.v1.health', lookup: 'cache.v1.lookup', stats: 'cache.v1.stats' },
   memory: { health: 'memory.v1.health', load: 'memory.v1.load' },
   metrics: { health: 'metrics.v1.health', summary: 'metrics.v1.summary' },
   admin: {

@@ -30,10 +30,10 @@ export const UsageEventSchema = z.object({
   latencyMs: z.number().nonnegative(),
   /** Streams: time to the first content chunk. */
   timeToFirstTokenMs: z.number().nonnegative().nullable(),
-  /** Answered from the semantic cache (set by the cache integration). */
+  /** Answered from the semantic cache. */
   cacheHit: z.boolean().default(false),
-  /** Similarity score of the cache hit (0–1), null when not a hit or the cache gives none. */
-  cacheSimilarity: z.number().min(0).max(1).nullable().default(null),
+  /** The cache hit's similarity (`x-aigw-cache-similarity`); null when not answered from the cache. */
+  cacheSimilarity: z.number().nullable().default(null),
   /** Upstream attempts before the one that answered (failovers). */
   retries: z.number().int().nonnegative(),
   /** ISO time the response ended. */

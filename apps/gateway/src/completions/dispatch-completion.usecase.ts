@@ -20,7 +20,11 @@ import type { UsageRecorder } from '../usage/usage-recorder';
 import type { CompletionFollowUp, CompletionFollowUps, RequestFailure } from './completion-follow-up';
 import { CLIENT_CLOSED } from './completion-follow-up';
 import { routingHashKey } from './routing-hash-key';
+import { sendCachedAnswer } from './cached-answer';
+import type { CacheOutcome, CompletionCache } from './completion-cache';
+import { cacheHeaders } from './completion-cache';
 import { SseWriter } from './sse-writer';
+import { StreamAssembly } from './stream-assembly';
 
 const SUBJECTS: Record<Operation, { unary: string; stream: string | null }> = {
   chat: { unary: Subjects.router.chat, stream: Subjects.router.chatStream },
@@ -46,6 +50,7 @@ export class DispatchCompletion {
     private readonly bus: BusClient,
     private readonly usage: UsageRecorder,
     private readonly followUps: CompletionFollowUps,
+    private readonly cache: CompletionCache,
   ) {}
 
   async execute(request: FastifyRequest, reply: FastifyReply, target: Target): Promise<void> {
@@ -90,8 +95,32 @@ export class DispatchCompletion {
       }),
       body: followUp.body,
     };
+    const cached = await this.cache.lookup(request, app, operation, routeRequest);
+    if (cached.kind === 'hit') {
+      usage.cacheHit(cached.similarity);
+      sendCachedAnswer(request, reply, cached, {
+        stream,
+        headers: { ...followUp.headers, 'x-aigw-config-version': this.config.version },
+        onChunk: (data) => followUp.chunk(data),
+      });
+      const event = usage.finish(200);
+      this.usage.record(event);
+      if (stream) followUp.streamed(event);
+      else followUp.answered(event, cached.body);
+      return;
+    }
     if (stream && subjects.stream)
-      return this.relayStream(subjects.stream, routeRequest, request, reply, usage, followUp, keepPayloads);
+      return this.relayStream(
+        subjects.stream,
+        routeRequest,
+        request,
+        reply,
+        usage,
+        followUp,
+        cached,
+        operation,
+        keepPayloads,
+      );
 
     let result: RouteResult;
     try {
@@ -115,10 +144,12 @@ export class DispatchCompletion {
       .header('x-aigw-endpoint', result.endpointId)
       .header('x-aigw-config-version', this.config.version)
       .headers(rateLimitHeaders(result.rateLimit))
+      .headers(cacheHeaders(cached))
       .send(result.body);
     const payloads = keepPayloads ? { request: routeRequest.body, response: result.body } : undefined;
     const event = this.usage.finished(request.raw, usage, 200, payloads);
     followUp.answered(event, result.body);
+    this.cache.store(cached, routeRequest, operation, result.body);
   }
 
   private admit(
@@ -155,10 +186,13 @@ export class DispatchCompletion {
     reply: FastifyReply,
     usage: RequestUsage,
     followUp: CompletionFollowUp,
+    cached: CacheOutcome,
+    operation: Operation,
     keepPayloads: boolean,
   ): Promise<void> {
     void reply.hijack();
     const sse = new SseWriter(reply.raw);
+    const assembly = cached.kind === 'miss' && cached.write ? new StreamAssembly() : null;
     let started = false;
     let recorded = false;
     const chunks: string[] = [];
@@ -192,6 +226,7 @@ export class DispatchCompletion {
                 'x-aigw-endpoint': event.endpointId,
                 'x-aigw-config-version': this.config.version,
                 ...rateLimitHeaders(event.rateLimit),
+                ...cacheHeaders(cached),
               });
             } else if (!started) {
               return;
@@ -200,9 +235,11 @@ export class DispatchCompletion {
               followUp.chunk(event.data);
               if (keepPayloads) chunks.push(event.data);
               sse.data(event.data);
+              assembly?.add(event.data);
             } else {
               usage.upstreamEnded();
               usage.tokens(event.usage);
+              assembly?.usage(event.usage);
             }
           },
           error: (error: unknown) => {
@@ -216,6 +253,7 @@ export class DispatchCompletion {
             if (started) {
               sse.done();
               record(200);
+              if (assembly !== null) this.cache.store(cached, routeRequest, operation, assembly.result());
             } else {
               const error = new GatewayError(
                 'upstream_error',

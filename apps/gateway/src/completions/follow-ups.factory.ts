@@ -1,10 +1,11 @@
 import type { GatewayConfig } from '@aigw/config';
-import type { MemoryAppendJob, PromptRecord } from '@aigw/contracts';
-import { MemoryJobs, PromptJobs } from '@aigw/contracts';
+import type { CacheWriteJob, MemoryAppendJob, PromptRecord } from '@aigw/contracts';
+import { CacheJobs, MemoryJobs, PromptJobs } from '@aigw/contracts';
 import type { JobQueues } from '@aigw/jobs';
 import type { BusClient } from '@aigw/messaging';
 import type { NotQueuedCounter } from '../jobs/job-recorder';
 import { JobRecorder } from '../jobs/job-recorder';
+import { CompletionCache } from './completion-cache';
 import { CompletionFollowUps } from './completion-follow-up';
 import { ConversationMemory } from './conversation-memory';
 
@@ -14,9 +15,12 @@ import { ConversationMemory } from './conversation-memory';
  */
 export const DURABLE_JOB_ATTEMPTS = 13;
 export const DURABLE_JOB_BACKOFF_MS = 1_000;
+export const CACHE_WRITE_ATTEMPTS = 3;
 
 export interface StatefulFeatures {
   readonly followUps: CompletionFollowUps;
+  /** The semantic cache's lookup before the dispatch and write after it. */
+  readonly cache: CompletionCache;
   /** For `/health`: what could not be queued, per queue. */
   readonly recorders: readonly NotQueuedCounter[];
 }
@@ -40,8 +44,16 @@ export function createStatefulFeatures(
     jobId: (record) => PromptJobs.jobId(record.requestId),
     ...retry,
   });
+  // A cache write lost is a later miss, not lost data: the queue's default retries are enough.
+  const cacheWrites = new JobRecorder<CacheWriteJob>(jobs.get(CacheJobs.queue), {
+    jobName: CacheJobs.write,
+    jobId: (job) => CacheJobs.writeJobId(job.requestId),
+    attempts: CACHE_WRITE_ATTEMPTS,
+    backoffMs: DURABLE_JOB_BACKOFF_MS,
+  });
   return {
     followUps: new CompletionFollowUps(config, new ConversationMemory(config, bus, appends), prompts),
-    recorders: [appends, prompts],
+    cache: new CompletionCache(config, bus, cacheWrites),
+    recorders: [appends, prompts, cacheWrites],
   };
 }

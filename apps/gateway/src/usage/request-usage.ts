@@ -17,7 +17,6 @@ export class RequestUsage {
   private timeToFirstTokenMs: number | null = null;
   private upstreamMs: number | null = null;
   private errorCode: string | null = null;
-  private cacheHit = false;
   private cacheSimilarity: number | null = null;
 
   constructor(
@@ -39,9 +38,8 @@ export class RequestUsage {
     this.retries = retries;
   }
 
-  /** The answer came from the semantic cache (`similarity` 0–1 when the cache reports one). */
-  cached(similarity: number | null): void {
-    this.cacheHit = true;
+  /** Answered from the cache: no endpoint, no inference tokens spent. */
+  cacheHit(similarity: number): void {
     this.cacheSimilarity = similarity;
   }
 
@@ -86,7 +84,7 @@ export class RequestUsage {
       completionTokens: this.usage?.completion_tokens ?? 0,
       latencyMs: performance.now() - this.startedAt,
       timeToFirstTokenMs: this.timeToFirstTokenMs,
-      cacheHit: this.cacheHit,
+      cacheHit: this.cacheSimilarity !== null,
       cacheSimilarity: this.cacheSimilarity,
       retries: this.retries,
       finishedAt: new Date().toISOString(),

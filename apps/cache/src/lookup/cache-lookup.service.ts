@@ -1,0 +1,103 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { CacheSettings, GatewayConfig } from '@aigw/config';
+import { entryExpiryMs, searchThreshold } from '@aigw/config';
+import type { CacheLookupReply, CacheLookupRequest } from '@aigw/contracts';
+import { CACHE_OPTIONS, CACHE_STATS, EMBEDDER, EXACT_STORE, SEMANTIC_STORE } from '../cache.options';
+import type { CacheModuleOptions } from '../cache.options';
+import type { Embedder } from '../embedding/embedder';
+import type { ExactStore } from '../exact/exact-store';
+import { IDENTICAL_SCORE, passesThreshold, requestDecision } from '../keys/cache-policy';
+import { requestKeys } from '../keys/request-keys';
+import type { SemanticRepository } from '../semantic/semantic.repository';
+import type { CacheStats, LookupOutcome } from '../stats/cache-stats';
+
+/**
+ * One lookup: the exact tier first (a hash of the normalised request), then the semantic tier (the
+ * nearest entry of the same context, a hit when it passes the application's threshold). A store that
+ * fails makes the lookup `unavailable`, which the gateway serves as a miss.
+ */
+@Injectable()
+export class CacheLookupService {
+  readonly #logger = new Logger('CacheLookup');
+  readonly #config: GatewayConfig;
+
+  constructor(
+    @Inject(CACHE_OPTIONS) options: CacheModuleOptions,
+    @Inject(EXACT_STORE) private readonly exact: ExactStore,
+    @Inject(SEMANTIC_STORE) private readonly semantic: SemanticRepository | null,
+    @Inject(EMBEDDER) private readonly embedder: Embedder,
+    @Inject(CACHE_STATS) private readonly stats: CacheStats,
+  ) {
+    this.#config = options.config;
+  }
+
+  /** The application's settings when it is cached at all (global switch and `useCache`). */
+  settingsOf(applicationId: string): CacheSettings | null {
+    if (!this.#config.cacheSettings.cacheEnabled || this.semantic === null) return null;
+    const settings = this.#config.applications.find((a) => a.id === applicationId)?.cacheSettings;
+    return settings?.useCache === true ? settings : null;
+  }
+
+  /** Ids of the applications the cache serves. */
+  cachedApplications(): string[] {
+    return this.#config.applications.filter((a) => this.settingsOf(a.id) !== null).map((a) => a.id);
+  }
+
+  async lookup(request: CacheLookupRequest): Promise<CacheLookupReply> {
+    const settings = this.settingsOf(request.applicationId);
+    if (settings === null) return { result: 'skip', reason: 'the application is not cached' };
+    const decision = requestDecision(request.body, settings);
+    if (!decision.cacheable) return { result: 'skip', reason: decision.reason };
+
+    const reply = await this.#search(request, settings);
+    const outcome: LookupOutcome =
+      reply.result === 'hit'
+        ? { result: 'hit', similarity: reply.similarity }
+        : { result: reply.result === 'miss' ? 'miss' : 'unavailable' };
+    // Counted after the reply is decided, never failing it.
+    this.stats.record(request.applicationId, outcome).catch((error: unknown) => {
+      this.#logger.debug(`cache counters not updated: ${(error as Error).message}`);
+    });
+    return reply;
+  }
+
+  async #search(request: CacheLookupRequest, settings: CacheSettings): Promise<CacheLookupReply> {
+    const keys = requestKeys(request, settings);
+    let stage = 'exact tier';
+    try {
+      const exact = await this.exact.get(keys.exactKey);
+      if (exact !== null)
+        return {
+          result: 'hit',
+          tier: 'exact',
+          similarity: IDENTICAL_SCORE[settings.searchType],
+          body: exact.body,
+        };
+      if (keys.searchText === '' || this.semantic === null) return { result: 'miss', embedding: null };
+      stage = `vectorizer ${this.embedder.name}`;
+      const embedding = await this.embedder.embed(keys.searchText, request.requestId);
+      // A text with no word (punctuation only) embeds to zero, which no distance is defined for.
+      if (isZero(embedding)) return { result: 'miss', embedding: null };
+      stage = 'semantic tier';
+      const nearest = await this.semantic.nearest({
+        applicationId: request.applicationId,
+        consumerScope: keys.consumerScope,
+        contextKey: keys.contextKey,
+        searchType: settings.searchType,
+        embedding,
+        createdAfter: new Date(Date.now() - entryExpiryMs(settings)),
+      });
+      if (nearest !== null && passesThreshold(settings.searchType, nearest.score, searchThreshold(settings)))
+        return { result: 'hit', tier: 'semantic', similarity: nearest.score, body: nearest.response };
+      return { result: 'miss', embedding };
+    } catch (error: unknown) {
+      const reason = `${stage}: ${(error as Error).message}`;
+      this.#logger.warn(`lookup of request ${request.requestId} served as a miss (${reason})`);
+      return { result: 'unavailable', reason };
+    }
+  }
+}
+
+export function isZero(vector: readonly number[]): boolean {
+  return vector.every((v) => v === 0);
+}
