@@ -221,7 +221,10 @@ describe.each(modes)('observability, %s mode', (_mode, start, services) => {
     const streamSpans = await spansOf(streamed.traceId, (found) =>
       found.some((s) => s.kind === SpanKinds.client && s.attributes['aigw.stream'] === true),
     );
-    const upstream = streamSpans.find((s) => s.kind === SpanKinds.client);
+    // The GenAI span, not a Redis client span of the router's limits or shared state.
+    const upstream = streamSpans.find(
+      (s) => s.kind === SpanKinds.client && s.attributes['aigw.stream'] === true,
+    );
     expect(upstream?.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
 
     mock.control.script('fail-primary', [{ status: 500 }]);

@@ -134,6 +134,8 @@ describe('CompletionCache (the gateway side)', () => {
     cache.store(miss, routeRequest, 'chat', { choices: [] });
     cache.store({ kind: 'bypass' }, { ...routeRequest, requestId: 'req-2' }, 'chat', { choices: [] });
     await pollUntil(() => written.length === 1);
+    // The handler has run; the queue marks the job done right after it returns.
+    await pollUntil(async () => (await queue.counts()).active === 0);
     await expect(queue.counts()).resolves.toEqual({ waiting: 0, active: 0, delayed: 0, failed: 0 });
     expect(written).toEqual([
       { ...routeRequest, operation: 'chat', response: { choices: [] }, embedding: null },
@@ -177,9 +179,9 @@ describe('CompletionCache (the gateway side)', () => {
   });
 });
 
-async function pollUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+async function pollUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
