@@ -29,7 +29,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 describe('GroupCommit', () => {
   it('writes a lone item at once and batches those that arrive during the write', async () => {
     const w = gatedWrite();
-    const commit = new GroupCommit(w.write, 100);
+    const commit = new GroupCommit(w.write, { maxBatch: 100 });
     const first = commit.submit(1);
     const rest = [2, 3, 4].map((n) => commit.submit(n));
     expect(w.batches).toEqual([[1]]);
@@ -43,7 +43,7 @@ describe('GroupCommit', () => {
 
   it('splits a backlog into batches of at most maxBatch', async () => {
     const w = gatedWrite();
-    const commit = new GroupCommit(w.write, 2);
+    const commit = new GroupCommit(w.write, { maxBatch: 2 });
     const all = [1, 2, 3, 4, 5].map((n) => commit.submit(n));
     for (let i = 0; i < 3; i += 1) {
       w.release();
@@ -55,7 +55,7 @@ describe('GroupCommit', () => {
 
   it('rejects every item of a failed batch and goes on with the next', async () => {
     const w = gatedWrite();
-    const commit = new GroupCommit(w.write, 10);
+    const commit = new GroupCommit(w.write, { maxBatch: 10 });
     const first = commit.submit(1);
     const second = [2, 3].map((n) => commit.submit(n));
     w.failNext(new Error('connection refused'));
@@ -65,5 +65,46 @@ describe('GroupCommit', () => {
     w.release();
     await expect(Promise.all(second)).resolves.toEqual([20, 30]);
     expect(w.batches).toEqual([[1], [2, 3]]);
+  });
+
+  describe('with a linger', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('holds the first item of an idle moment for lingerMs and writes what came meanwhile with it', async () => {
+      const w = gatedWrite();
+      const commit = new GroupCommit(w.write, { maxBatch: 10, lingerMs: 25 });
+      const first = [1, 2].map((n) => commit.submit(n));
+      jest.advanceTimersByTime(24);
+      const third = commit.submit(3);
+      expect(w.batches).toEqual([]);
+      jest.advanceTimersByTime(1);
+      expect(w.batches).toEqual([[1, 2, 3]]);
+      w.release();
+      await expect(Promise.all([...first, third])).resolves.toEqual([10, 20, 30]);
+    });
+
+    it('flush writes what is lingering at once (shutdown)', async () => {
+      const w = gatedWrite();
+      const commit = new GroupCommit(w.write, { maxBatch: 10, lingerMs: 60_000 });
+      const item = commit.submit(7);
+      commit.flush();
+      expect(w.batches).toEqual([[7]]);
+      w.release();
+      await expect(item).resolves.toBe(70);
+    });
+
+    it('writes a full batch at once, and what arrived during a write right after it', async () => {
+      const w = gatedWrite();
+      const commit = new GroupCommit(w.write, { maxBatch: 2, lingerMs: 1_000 });
+      const full = [1, 2].map((n) => commit.submit(n));
+      expect(w.batches).toEqual([[1, 2]]);
+      const later = commit.submit(3);
+      w.release();
+      await expect(Promise.all(full)).resolves.toEqual([10, 20]);
+      expect(w.batches).toEqual([[1, 2], [3]]);
+      w.release();
+      await expect(later).resolves.toBe(30);
+    });
   });
 });

@@ -16,6 +16,12 @@ import { UsageRepository } from './usage.repository';
  */
 export const USAGE_CONCURRENCY = 64;
 export const USAGE_BATCH = 64;
+/**
+ * How long a record waits for others before its transaction starts. Without it, light traffic costs a
+ * transaction (five round trips to Postgres) per request; with it, one per batch. The aggregates lag
+ * the requests by at most this much, far below the collection interval.
+ */
+export const USAGE_LINGER_MS = 25;
 
 const MINUTE_MS = 60_000;
 
@@ -41,7 +47,7 @@ export class UsageProcessor implements OnApplicationBootstrap, BeforeApplication
   ) {
     this.#batches = new GroupCommit(
       (entries) => this.usage.recordAll(entries, this.clock.now()),
-      USAGE_BATCH,
+      { maxBatch: USAGE_BATCH, lingerMs: USAGE_LINGER_MS },
     );
   }
 
@@ -54,6 +60,7 @@ export class UsageProcessor implements OnApplicationBootstrap, BeforeApplication
   /** Lets the records being written finish before the DataSource closes; later ones wait for a retry. */
   async beforeApplicationShutdown(): Promise<void> {
     this.#stopping = true;
+    this.#batches.flush();
     await Promise.allSettled([...this.#running]);
   }
 
