@@ -43,8 +43,16 @@ interface Schedule<TData> {
  */
 export class InProcessJobQueue<TData = unknown> implements JobQueue<TData> {
   readonly #logger: Logger;
+  /** Jobs waiting, delayed or running. */
   readonly #jobs = new Map<string, Entry<TData>>();
-  readonly #finished: Record<'completed' | 'failed', string[]> = { completed: [], failed: [] };
+  /**
+   * Ids of finished jobs (oldest first), kept to dedupe as BullMQ's kept jobs do; their data is let
+   * go at once, so a busy queue does not carry a thousand payloads into the old generation.
+   */
+  readonly #finished: Record<'completed' | 'failed', Set<string>> = {
+    completed: new Set(),
+    failed: new Set(),
+  };
   readonly #running = new Set<Promise<void>>();
   readonly #schedules = new Map<string, Schedule<TData>>();
   #waiting: Entry<TData>[] = [];
@@ -59,7 +67,7 @@ export class InProcessJobQueue<TData = unknown> implements JobQueue<TData> {
   async add(name: string, data: TData, options: JobOptions): Promise<void> {
     this.#assertOpen();
     assertJobId(options.jobId);
-    if (this.#jobs.has(options.jobId)) return;
+    if (this.#known(options.jobId)) return;
     this.#enqueue(
       {
         id: options.jobId,
@@ -96,7 +104,9 @@ export class InProcessJobQueue<TData = unknown> implements JobQueue<TData> {
 
   async counts(): Promise<JobCounts> {
     const counts = { waiting: 0, active: 0, delayed: 0, failed: 0 };
-    for (const job of this.#jobs.values()) if (job.state !== 'completed') counts[job.state] += 1;
+    for (const job of this.#jobs.values())
+      if (job.state !== 'completed' && job.state !== 'failed') counts[job.state] += 1;
+    counts.failed = this.#finished.failed.size;
     return counts;
   }
 
@@ -162,16 +172,21 @@ export class InProcessJobQueue<TData = unknown> implements JobQueue<TData> {
     }
   }
 
-  /** Finished jobs stay known (their ids keep deduping) until the oldest are evicted. */
+  /** Finished jobs stay known by id (their ids keep deduping) until the oldest are evicted. */
   #finish(job: Entry<TData>, state: 'completed' | 'failed'): void {
     job.state = state;
+    this.#jobs.delete(job.id);
     const ids = this.#finished[state];
-    ids.push(job.id);
+    ids.add(job.id);
     const keep = state === 'completed' ? KEEP_COMPLETED_JOBS : KEEP_FAILED_JOBS;
-    while (ids.length > keep) {
-      const evicted = ids.shift();
-      if (evicted !== undefined) this.#jobs.delete(evicted);
+    for (const evicted of ids) {
+      if (ids.size <= keep) break;
+      ids.delete(evicted);
     }
+  }
+
+  #known(id: string): boolean {
+    return this.#jobs.has(id) || this.#finished.completed.has(id) || this.#finished.failed.has(id);
   }
 
   #forget(job: Entry<TData>): void {
@@ -200,7 +215,7 @@ export class InProcessJobQueue<TData = unknown> implements JobQueue<TData> {
       },
       trace: {},
     };
-    if (this.#jobs.has(job.id)) return;
+    if (this.#known(job.id)) return;
     schedule.next = job;
     this.#enqueue(job, at - Date.now());
   }
