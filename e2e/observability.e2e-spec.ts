@@ -141,7 +141,7 @@ describe.each(modes)('observability, %s mode', (_mode, start, services) => {
       [
         (s: ReceivedSpan) => s.kind === SpanKinds.server,
         (s: ReceivedSpan) => s.name === 'send router.v1.chat',
-        (s: ReceivedSpan) => s.name === 'add usage.usage.recorded',
+        (s: ReceivedSpan) => s.name === 'add usage.usage.batch',
         (s: ReceivedSpan) => s.kind === SpanKinds.client && s.name.startsWith('chat '),
         (s: ReceivedSpan) => s.kind === SpanKinds.consumer && s.name === 'process usage',
         (s: ReceivedSpan) => s.name.startsWith('pg.query:COMMIT'),
@@ -190,7 +190,7 @@ describe.each(modes)('observability, %s mode', (_mode, start, services) => {
     expect(request?.headers.traceparent).toContain(upstream.spanId);
     // The usage record: queued by the gateway, its job run by the metrics service, which writes Postgres.
     const queued = find(
-      (s) => s.kind === SpanKinds.producer && s.name === 'add usage.usage.recorded',
+      (s) => s.kind === SpanKinds.producer && s.name === 'add usage.usage.batch',
       'job add',
     );
     expect([queued.service, queued.parentSpanId]).toEqual([services.gateway, server.spanId]);

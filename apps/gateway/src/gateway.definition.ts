@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { createClientProxy, BusClient } from '@aigw/messaging';
 import type { ServiceRuntime } from '@aigw/messaging';
-import type { UsageEvent } from '@aigw/contracts';
+import type { UsageBatch } from '@aigw/contracts';
 import { Queues } from '@aigw/contracts';
 import { createStatefulFeatures } from './completions/follow-ups.factory';
 import { createHttpApp } from './http/create-http-app';
@@ -27,7 +27,7 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const bus = new BusClient(createClientProxy('gateway', runtime.transport));
   await bus.connect();
-  const usage = new UsageRecorder(runtime.jobs.get<UsageEvent>(Queues.usage.name));
+  const usage = new UsageRecorder(runtime.jobs.get<UsageBatch>(Queues.usage.name));
   const stateful = createStatefulFeatures(runtime.config, bus, runtime.jobs);
   const app = await createHttpApp(
     runtime.config,
@@ -45,6 +45,7 @@ export async function startGateway(
     baseUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/v1`,
     close: async () => {
       await app.close();
+      await usage.flush();
       await bus.close();
     },
   };

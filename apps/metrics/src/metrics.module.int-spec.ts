@@ -125,12 +125,12 @@ describe.each([
   it('counts a usage record once, however often and however concurrently it is delivered', async () => {
     const { processor, summary } = await boot();
     const first = record('2026-03-01T10:00:01.000Z');
-    expect(await processor.handle(job(first))).toBe('counted');
-    expect(await processor.handle(job(first))).toBe('duplicate');
+    expect(await processor.handle(job(first))).toEqual(['counted']);
+    expect(await processor.handle(job(first))).toEqual(['duplicate']);
 
     const second = record('2026-03-01T10:00:02.000Z');
     const outcomes = await Promise.all(Array.from({ length: 6 }, () => processor.handle(job(second))));
-    expect(outcomes.filter((o) => o === 'counted')).toHaveLength(1);
+    expect(outcomes.flat().filter((o) => o === 'counted')).toHaveLength(1);
 
     expect(endpointOf(await summary(), 'chat', 'primary')).toMatchObject({ apiCalls: 2, totalApiCalls: 2 });
   });
@@ -146,7 +146,7 @@ describe.each([
     );
     // Delivered at once: the group commit writes most of them in shared transactions.
     const outcomes = await Promise.all([...records, ...records].map((r) => processor.handle(job(r))));
-    expect(outcomes.filter((o) => o === 'counted')).toHaveLength(40);
+    expect(outcomes.flat().filter((o) => o === 'counted')).toHaveLength(40);
     const report = await summary();
     expect(endpointOf(report, 'chat', 'primary')).toMatchObject({ apiCalls: 30, totalApiCalls: 30 });
     expect(endpointOf(report, 'chat', 'backup')).toMatchObject({ apiCalls: 10, kInferenceTokens: 0.15 });
@@ -154,14 +154,26 @@ describe.each([
 
   it('aggregates what the gateway queues, through the usage queue, once per request id', async () => {
     const { jobs, summary } = await boot();
-    const queue = jobs.get<UsageEvent>(Queues.usage.name);
+    const queue = jobs.get<unknown>(Queues.usage.name);
     const events = [record('2026-03-01T10:00:01.000Z'), record('2026-03-01T10:00:02.000Z')];
     for (const event of [...events, ...events])
       await queue.add(Queues.usage.job, event, { jobId: Queues.usage.jobId(event.requestId) });
+    // The gateway's batches, one of them overlapping what came one by one (a redelivery).
+    const later = [record('2026-03-01T10:00:03.000Z'), record('2026-03-01T10:00:04.000Z')];
+    const batches = [[...later], [later[1], ...events]];
+    for (const batch of batches) {
+      const first = batch[0]?.requestId ?? 'none';
+      await queue.add(Queues.usage.batchJob, { events: batch }, { jobId: Queues.usage.batchJobId(first) });
+    }
     await waitFor(
-      async () => endpointOf(await summary(), 'chat', 'primary')?.apiCalls === 2,
-      'both records to be aggregated',
+      async () => endpointOf(await summary(), 'chat', 'primary')?.apiCalls === 4,
+      'each of the four records to be aggregated once',
     );
+    await waitFor(async () => {
+      const counts = await queue.counts();
+      return counts.waiting + counts.active + counts.delayed === 0;
+    }, 'every job to be done');
+    expect(endpointOf(await summary(), 'chat', 'primary')).toMatchObject({ apiCalls: 4 });
   });
 
   it('classifies and sums calls, tokens, latency and failovers per endpoint', async () => {
@@ -181,7 +193,7 @@ describe.each([
       record(at, { endpointId: null, status: 429, throttled: true, promptTokens: 0, completionTokens: 0 }),
       record(at, { applicationId: 'embed', endpointId: 'e', operation: 'embeddings', completionTokens: 0 }),
     ];
-    for (const event of events) expect(await processor.handle(job(event))).toBe('counted');
+    for (const event of events) expect(await processor.handle(job(event))).toEqual(['counted']);
     clock.set('2026-03-01T10:01:00.000Z');
     await collector.collect();
 
@@ -245,10 +257,10 @@ describe.each([
       record(at, { cacheHit: true, cacheSimilarity: 0.8 }),
       record(at, { cacheHit: true, cacheSimilarity: null }),
     ];
-    for (const event of events) expect(await processor.handle(job(event))).toBe('counted');
+    for (const event of events) expect(await processor.handle(job(event))).toEqual(['counted']);
     // A record queued by a gateway that predates these fields still counts (they have defaults).
     const { errorCode: _e, cacheSimilarity: _s, requestedModel: _m, statusClass: _c, ...older } = record(at);
-    expect(await processor.handle({ ...job(older as UsageEvent), data: older })).toBe('counted');
+    expect(await processor.handle({ ...job(older as UsageEvent), data: older })).toEqual(['counted']);
     clock.set('2026-03-01T10:01:00.000Z');
     await collector.collect();
 

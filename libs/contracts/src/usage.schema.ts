@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 /**
  * One record per request that reached an application, written by the gateway when the response ends
- * and delivered at least once through the `usage` job queue (job id `usage.<requestId>`, so a
- * duplicate add is a no-op); the metrics service aggregates it idempotently.
+ * and delivered at least once through the `usage` job queue, a few to a job (`usage.batch`, job id
+ * `usage-batch.<first requestId>`; a single record as `usage.recorded`, id `usage.<requestId>`, is
+ * read too); the metrics service aggregates each record idempotently, by its request id.
  */
 export const UsageEventSchema = z.object({
   requestId: z.string().min(1),
@@ -41,7 +42,18 @@ export const UsageEventSchema = z.object({
 });
 export type UsageEvent = z.infer<typeof UsageEventSchema>;
 
+/** The gateway's records of requests that ended within a few milliseconds of each other: one job. */
+export const UsageBatchSchema = z.object({ events: z.array(z.unknown()).min(1) });
+export type UsageBatch = { readonly events: readonly UsageEvent[] };
+
 /** Queue and job names of durable work, and their deterministic ids. */
 export const Queues = {
-  usage: { name: 'usage', job: 'usage.recorded', jobId: (requestId: string) => `usage.${requestId}` },
+  usage: {
+    name: 'usage',
+    job: 'usage.recorded',
+    jobId: (requestId: string) => `usage.${requestId}`,
+    batchJob: 'usage.batch',
+    /** Each request id is in one batch only, so its first one names the batch. */
+    batchJobId: (firstRequestId: string) => `usage-batch.${firstRequestId}`,
+  },
 } as const;

@@ -25,13 +25,13 @@ describe('UsageProcessor', () => {
       seen.push([event.requestId, bucket.toISOString()]);
       return true;
     });
-    await expect(processor.handle(job(usageEvent()))).resolves.toBe('counted');
+    await expect(processor.handle(job(usageEvent()))).resolves.toEqual(['counted']);
     expect(seen).toEqual([['req-1', '2026-03-01T10:00:00.000Z']]);
   });
 
   it('reports a redelivered record as a duplicate', async () => {
     const processor = processorWith(async () => false);
-    await expect(processor.handle(job(usageEvent()))).resolves.toBe('duplicate');
+    await expect(processor.handle(job(usageEvent()))).resolves.toEqual(['duplicate']);
   });
 
   it.each([
@@ -43,7 +43,7 @@ describe('UsageProcessor', () => {
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     let recorded = 0;
     const processor = processorWith(async () => ++recorded > 0);
-    await expect(processor.handle(job(data))).resolves.toBe('malformed');
+    await expect(processor.handle(job(data))).resolves.toEqual(['malformed']);
     expect(recorded).toBe(0);
     expect(processor.malformedCount).toBe(1);
     expect(logged).toHaveBeenCalledWith(expect.stringContaining('usage job usage.req-1 dropped, malformed'));
@@ -63,7 +63,49 @@ describe('UsageProcessor', () => {
     await expect(processor.handle(job(usageEvent({ requestId: 'req-2' })))).rejects.toThrow('stopping');
     release();
     await stopped;
-    await expect(running).resolves.toBe('counted');
+    await expect(running).resolves.toEqual(['counted']);
+  });
+});
+
+describe('UsageProcessor with batches of the gateway', () => {
+  const batch = (events: unknown[]) => ({
+    id: 'usage-batch.req-1',
+    name: 'usage.batch',
+    data: { events },
+    attempt: 1,
+  });
+
+  it('records every record of a batch, each once, and drops only the malformed one', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const seen: string[] = [];
+    const processor = processorWith(async (event) => {
+      const fresh = !seen.includes(event.requestId);
+      seen.push(event.requestId);
+      return fresh;
+    });
+    const outcomes = await processor.handle(
+      batch([
+        usageEvent({ requestId: 'a' }),
+        { requestId: 'broken' },
+        usageEvent({ requestId: 'b' }),
+        usageEvent({ requestId: 'a' }),
+      ]),
+    );
+    expect(outcomes).toEqual(['counted', 'malformed', 'counted', 'duplicate']);
+    expect(seen).toEqual(['a', 'b', 'a']);
+    expect(logged).toHaveBeenCalledWith(
+      expect.stringContaining('record 1 of usage job usage-batch.req-1 dropped, malformed'),
+    );
+    logged.mockRestore();
+  });
+
+  it('drops a batch job without records as malformed, and rejects a batch the database refused', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const processor = processorWith(async () => Promise.reject(new Error('connection refused')));
+    await expect(processor.handle(batch([]))).resolves.toEqual([]);
+    expect(processor.malformedCount).toBe(1);
+    await expect(processor.handle(batch([usageEvent()]))).rejects.toThrow('connection refused');
+    logged.mockRestore();
   });
 });
 

@@ -1,7 +1,7 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { UsageEvent } from '@aigw/contracts';
-import { Queues, UsageEventSchema } from '@aigw/contracts';
+import { Queues, UsageBatchSchema, UsageEventSchema } from '@aigw/contracts';
 import type { Job } from '@aigw/jobs';
 import { JobQueues } from '@aigw/jobs';
 import type { Clock } from '../metrics.tokens';
@@ -45,10 +45,10 @@ export class UsageProcessor implements OnApplicationBootstrap, BeforeApplication
     private readonly usage: UsageRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.#batches = new GroupCommit(
-      (entries) => this.usage.recordAll(entries, this.clock.now()),
-      { maxBatch: USAGE_BATCH, lingerMs: USAGE_LINGER_MS },
-    );
+    this.#batches = new GroupCommit((entries) => this.usage.recordAll(entries, this.clock.now()), {
+      maxBatch: USAGE_BATCH,
+      lingerMs: USAGE_LINGER_MS,
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -64,17 +64,25 @@ export class UsageProcessor implements OnApplicationBootstrap, BeforeApplication
     await Promise.allSettled([...this.#running]);
   }
 
-  async handle(job: Job<unknown>): Promise<UsageJobOutcome> {
+  /**
+   * One outcome per record of the job: a `usage.batch` of the gateway's, or a single `usage.recorded`.
+   * Rejects when the database fails (the whole job is retried; what it had counted is not again).
+   */
+  async handle(job: Job<unknown>): Promise<UsageJobOutcome[]> {
     if (this.#stopping) throw new Error('the metrics service is stopping; the job will be retried');
-    const event = this.#parse(job);
-    if (event === null) return 'malformed';
-    const recording = this.#batches.submit({
-      event,
-      bucketStart: minuteOf(event.finishedAt, this.clock.now()),
-    });
+    const records = this.#records(job);
+    const recording = Promise.all(
+      records.map((data, i): Promise<UsageJobOutcome> => {
+        const event = this.#parse(job, data, records.length > 1 ? i : null);
+        if (event === null) return Promise.resolve('malformed');
+        return this.#batches
+          .submit({ event, bucketStart: minuteOf(event.finishedAt, this.clock.now()) })
+          .then((counted): UsageJobOutcome => (counted ? 'counted' : 'duplicate'));
+      }),
+    );
     this.#running.add(recording);
     try {
-      return (await recording) ? 'counted' : 'duplicate';
+      return await recording;
     } finally {
       this.#running.delete(recording);
     }
@@ -85,12 +93,22 @@ export class UsageProcessor implements OnApplicationBootstrap, BeforeApplication
     return this.#malformed;
   }
 
-  #parse(job: Job<unknown>): UsageEvent | null {
-    const parsed = UsageEventSchema.safeParse(job.data);
+  #records(job: Job<unknown>): readonly unknown[] {
+    if (job.name !== Queues.usage.batchJob) return [job.data];
+    const batch = UsageBatchSchema.safeParse(job.data);
+    if (batch.success) return batch.data.events;
+    this.#malformed += 1;
+    this.#logger.error(`usage job ${job.id} dropped, malformed: not a batch of usage records`);
+    return [];
+  }
+
+  #parse(job: Job<unknown>, data: unknown, index: number | null): UsageEvent | null {
+    const parsed = UsageEventSchema.safeParse(data);
     if (parsed.success && !Number.isNaN(Date.parse(parsed.data.finishedAt))) return parsed.data;
     const problem = parsed.success ? 'finishedAt: not a date' : describeIssues(parsed.error.issues);
     this.#malformed += 1;
-    this.#logger.error(`usage job ${job.id} dropped, malformed (${this.#malformed} so far): ${problem}`);
+    const which = index === null ? `usage job ${job.id}` : `record ${index} of usage job ${job.id}`;
+    this.#logger.error(`${which} dropped, malformed (${this.#malformed} so far): ${problem}`);
     return null;
   }
 }
