@@ -108,6 +108,27 @@ describe.each(transports)('the message bus over %s', (_name, makeTransport) => {
     expect(propagation.fields()).toContain('traceparent');
   });
 
+  it('gives each of many concurrent requests and streams its own replies', async () => {
+    const requests = Array.from({ length: 50 }, (_, n) =>
+      bus.request<{ n: number }>(Subjects.router.chat, { n }, { timeoutMs: 5000 }),
+    );
+    const streams = Array.from({ length: 10 }, (_, count) =>
+      lastValueFrom(
+        bus
+          .stream<{ i: number }>(
+            Subjects.router.chatStream,
+            { id: `s${count}`, count: count + 1 },
+            { firstTimeoutMs: 5000, idleTimeoutMs: 5000 },
+          )
+          .pipe(toArray()),
+      ),
+    );
+    const replies = await Promise.all(requests);
+    expect(replies.map((r) => r.n)).toEqual(Array.from({ length: 50 }, (_, n) => n * 2));
+    const streamed = await Promise.all(streams);
+    expect(streamed.map((events) => events.length)).toEqual(Array.from({ length: 10 }, (_, c) => c + 1));
+  });
+
   it('answers the shared health subject', async () => {
     const reply = await bus.request<{ service: string; status: string }>(
       Subjects.router.health,

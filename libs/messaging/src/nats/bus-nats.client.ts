@@ -1,7 +1,7 @@
 import type { MsPattern, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { ClientNats, NatsRecordBuilder } from '@nestjs/microservices';
 import { GatewayError } from '@aigw/contracts';
-import type { Msg, NatsConnection, NatsError } from 'nats';
+import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { createInbox } from 'nats';
 import { cancelSubject, namespaced, splitRecord } from '../bus-record';
 import { toNatsHeaders } from './nats-headers';
@@ -12,14 +12,61 @@ export interface BusNatsClientOptions {
   name: string;
 }
 
+type ReplyHandler = (error: NatsError | null, msg: Msg) => void;
+
+/**
+ * One subscription for the replies of every request of a connection (`<inbox>.*`), each request
+ * with a reply subject of its own under it: Nest's client subscribes and unsubscribes an inbox per
+ * request, two more protocol operations and two updates of the server's subscription table each.
+ */
+class ReplyInbox {
+  readonly #prefix = createInbox();
+  readonly #handlers = new Map<string, ReplyHandler>();
+  readonly #subscription: Subscription;
+  #next = 0;
+
+  constructor(readonly connection: NatsConnection) {
+    this.#subscription = connection.subscribe(`${this.#prefix}.*`, {
+      callback: (error, msg) => {
+        if (error) for (const handler of this.#handlers.values()) handler(error, msg);
+        else this.#handlers.get(msg.subject)?.(null, msg);
+      },
+    });
+  }
+
+  /** A reply subject routed to `handler` until `release`. */
+  open(handler: ReplyHandler): string {
+    const subject = `${this.#prefix}.${(this.#next += 1)}`;
+    this.#handlers.set(subject, handler);
+    return subject;
+  }
+
+  release(subject: string): void {
+    this.#handlers.delete(subject);
+  }
+
+  get closed(): boolean {
+    return this.#subscription.isClosed();
+  }
+}
+
 /**
  * Nest's NATS client with the counterpart of BusNatsServer's additions: namespaced subjects, headers
  * from a BusRecord, a 503 when nobody subscribes (NATS "no responders"), and cancellation — giving up
- * on a reply before it finished publishes `<inbox>.cancel`.
+ * on a reply before it finished publishes `<reply subject>.cancel`. Replies come through one shared
+ * inbox subscription per connection (see ReplyInbox).
  */
 export class BusNatsClient extends ClientNats {
+  #inbox: ReplyInbox | null = null;
+
   constructor(private readonly busOptions: BusNatsClientOptions) {
     super({ servers: busOptions.url, name: busOptions.name, maxReconnectAttempts: -1 });
+  }
+
+  #replyInbox(nc: NatsConnection): ReplyInbox {
+    if (this.#inbox === null || this.#inbox.connection !== nc || this.#inbox.closed)
+      this.#inbox = new ReplyInbox(nc);
+    return this.#inbox;
   }
 
   protected override publish(partialPacket: ReadPacket, callback: (packet: WritePacket) => void): () => void {
@@ -42,7 +89,6 @@ export class BusNatsClient extends ClientNats {
         data: Uint8Array;
         headers?: ReturnType<typeof toNatsHeaders>;
       };
-      const inbox = createInbox();
       let finished = false;
       const onPacket = (result: WritePacket) => {
         if (result.isDisposed || result.err) finished = true;
@@ -52,23 +98,22 @@ export class BusNatsClient extends ClientNats {
         error: unknown,
         msg: Msg,
       ) => Promise<unknown>;
-      const subscription = nc.subscribe(inbox, {
-        callback: (error: NatsError | null, msg: Msg) => {
-          if (!error && msg.data.length === 0 && msg.headers?.code === 503) {
-            finished = true;
-            return callback({
-              err: new GatewayError('service_unavailable', `No service answers ${subject}.`).toWire(),
-              isDisposed: true,
-            });
-          }
-          void handler(error ?? undefined, msg);
-        },
+      const inbox = this.#replyInbox(nc);
+      const reply = inbox.open((error: NatsError | null, msg: Msg) => {
+        if (!error && msg.data.length === 0 && msg.headers?.code === 503) {
+          finished = true;
+          return callback({
+            err: new GatewayError('service_unavailable', `No service answers ${subject}.`).toWire(),
+            isDisposed: true,
+          });
+        }
+        void handler(error ?? undefined, msg);
       });
-      const options = serialized.headers ? { reply: inbox, headers: serialized.headers } : { reply: inbox };
+      const options = serialized.headers ? { reply, headers: serialized.headers } : { reply };
       nc.publish(subject, serialized.data, options);
       return () => {
-        if (!finished && !nc.isClosed()) nc.publish(cancelSubject(inbox));
-        subscription.unsubscribe();
+        if (!finished && !nc.isClosed()) nc.publish(cancelSubject(reply));
+        inbox.release(reply);
       };
     } catch (err) {
       callback({ err });
