@@ -48,6 +48,11 @@ export class RateLimitTicket implements EndpointGate {
     );
   }
 
+  /** Whether settling counts tokens (some limit applies): a stream's output is tallied only then. */
+  get countsTokens(): boolean {
+    return this.store !== null;
+  }
+
   async enter(target: RouteTarget): Promise<number> {
     if (this.store === null) return 0;
     // The previous endpoint failed: its request counts, its tokens do not.

@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer/cjs/encoding/o200k_base';
+import type * as O200kBase from 'gpt-tokenizer/cjs/encoding/o200k_base';
 import type { ProviderOperation } from '@aigw/providers';
 
 /**
@@ -19,8 +19,17 @@ const TOKENS_PER_MESSAGE = 3;
 const TOKENS_PER_NAME = 1;
 const REPLY_PRIMING = 3;
 
+/**
+ * The encoding's tables hold some 16 MB of heap: loaded on the first count, so a router whose
+ * applications set no token limit never carries them (nor makes every full GC mark them).
+ */
+let encoding: typeof O200kBase | null = null;
+
 export function countText(text: string): number {
-  return text.length === 0 ? 0 : countTokens(text, AS_TEXT);
+  if (text.length === 0) return 0;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  encoding ??= require('gpt-tokenizer/cjs/encoding/o200k_base') as typeof O200kBase;
+  return encoding.countTokens(text, AS_TEXT);
 }
 
 /** The prompt tokens of a validated OpenAI request body. */
@@ -89,32 +98,41 @@ export function choiceCount(body: Readonly<Record<string, unknown>>): number {
  * client did not ask for usage): the text and tool-call arguments of every chunk, tokenised once at the end.
  */
 export class StreamOutputTally {
-  private text = '';
+  /** The frames as relayed: read only if the count is asked for (the upstream sent no usage). */
+  private readonly chunks: string[] = [];
 
   add(chunkJson: string): void {
-    let chunk: unknown;
-    try {
-      chunk = JSON.parse(chunkJson);
-    } catch {
-      return;
-    }
-    if (!isRecord(chunk) || !Array.isArray(chunk.choices)) return;
-    for (const choice of chunk.choices as unknown[]) {
-      if (!isRecord(choice)) continue;
-      if (typeof choice.text === 'string') this.text += choice.text;
-      const delta = choice.delta;
-      if (!isRecord(delta)) continue;
-      if (typeof delta.content === 'string') this.text += delta.content;
-      if (Array.isArray(delta.tool_calls))
-        for (const call of delta.tool_calls as unknown[])
-          if (isRecord(call) && isRecord(call.function) && typeof call.function.arguments === 'string')
-            this.text += call.function.arguments;
-    }
+    this.chunks.push(chunkJson);
   }
 
   tokens(): number {
-    return countText(this.text);
+    let text = '';
+    for (const chunkJson of this.chunks) text += outputTextOf(chunkJson);
+    return countText(text);
   }
+}
+
+function outputTextOf(chunkJson: string): string {
+  let chunk: unknown;
+  try {
+    chunk = JSON.parse(chunkJson);
+  } catch {
+    return '';
+  }
+  if (!isRecord(chunk) || !Array.isArray(chunk.choices)) return '';
+  let text = '';
+  for (const choice of chunk.choices as unknown[]) {
+    if (!isRecord(choice)) continue;
+    if (typeof choice.text === 'string') text += choice.text;
+    const delta = choice.delta;
+    if (!isRecord(delta)) continue;
+    if (typeof delta.content === 'string') text += delta.content;
+    if (Array.isArray(delta.tool_calls))
+      for (const call of delta.tool_calls as unknown[])
+        if (isRecord(call) && isRecord(call.function) && typeof call.function.arguments === 'string')
+          text += call.function.arguments;
+  }
+  return text;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -59,9 +59,11 @@ export class RouteStreamService {
     let endpointId: string | null = null;
     let stream: ProviderStream | null = null;
     let release = (): void => undefined;
-    const produced = new StreamOutputTally();
+    // Counted only where a token limit needs it and the upstream reports no usage.
+    let produced: StreamOutputTally | null = null;
     try {
       ticket = await this.limits.admit(operation, request);
+      if (ticket.countsTokens) produced = new StreamOutputTally();
       const { body } = ticket;
       const open = (target: RouteTarget): Promise<ProviderStream> =>
         operation === 'chat'
@@ -83,7 +85,7 @@ export class RouteStreamService {
         ...(ticket.status && { rateLimit: ticket.status }),
       });
       for await (const data of withIdleTimeout(stream.chunks, this.idleMs, () => abort.abort())) {
-        produced.add(data);
+        produced?.add(data);
         if (subscriber.closed) return;
         subscriber.next({ kind: 'chunk', data });
       }
@@ -98,7 +100,7 @@ export class RouteStreamService {
       ticket?.settle(
         stream === null
           ? { served: false }
-          : { served: true, usage, producedTokens: () => produced.tokens() },
+          : { served: true, usage, producedTokens: () => produced?.tokens() ?? 0 },
       );
     }
   }

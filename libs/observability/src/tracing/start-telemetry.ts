@@ -1,6 +1,6 @@
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import type * as SdkNode from '@opentelemetry/sdk-node';
+import type * as IORedisTracing from '@opentelemetry/instrumentation-ioredis';
+import type * as PgTracing from '@opentelemetry/instrumentation-pg';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -45,6 +45,13 @@ export function startTelemetry(
     current = { settings, shutdown: async () => undefined };
     return current;
   }
+  // Required here, not imported: a process without an exporter never loads the SDK (megabytes of heap).
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on, see above */
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof SdkNode;
+  const { IORedisInstrumentation } =
+    require('@opentelemetry/instrumentation-ioredis') as typeof IORedisTracing;
+  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof PgTracing;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const sdk = new NodeSDK({
     serviceName: settings.serviceName,
     contextManager: new AsyncLocalStorageContextManager(),
