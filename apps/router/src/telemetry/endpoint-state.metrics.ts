@@ -5,10 +5,13 @@ import { GATEWAY_CONFIG } from '@aigw/config';
 import type { EndpointState } from '@aigw/observability';
 import { reportBreakerStates } from '@aigw/observability';
 import { EndpointCooldowns } from '../routing/endpoint-cooldowns.repository';
+import { CircuitBreakers } from '../routing/resilience/circuit-breakers.service';
 
 /**
- * `aigw_circuit_breaker_state` of every configured endpoint, read at scrape time from this router's
- * endpoint state: open while it cools down (skipped), closed otherwise.
+ * `aigw_circuit_breaker_state` of every configured endpoint, read at scrape time from the routing state
+ * this replica shares with the others: the endpoint's circuit breaker (open after `failureThreshold`
+ * consecutive failures, half-open once `openMs` has passed, closed by a successful probe), reported open
+ * too while the endpoint cools down after a 429 (skipped all the same).
  */
 @Injectable()
 export class EndpointStateMetrics implements OnModuleInit, OnModuleDestroy {
@@ -17,6 +20,7 @@ export class EndpointStateMetrics implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly cooldowns: EndpointCooldowns,
+    private readonly breakers: CircuitBreakers,
   ) {}
 
   onModuleInit(): void {
@@ -30,8 +34,10 @@ export class EndpointStateMetrics implements OnModuleInit, OnModuleDestroy {
   *states(): Iterable<EndpointState> {
     for (const app of this.config.applications)
       for (const endpoint of app.endpoints) {
-        const cooling = this.cooldowns.remainingMs(EndpointCooldowns.key(app.id, endpoint.id)) > 0;
-        yield { application: app.id, endpoint: endpoint.id, state: cooling ? 'open' : 'closed' };
+        const key = EndpointCooldowns.key(app.id, endpoint.id);
+        const breaker = this.breakers.state(key);
+        const cooling = this.cooldowns.remainingMs(key) > 0;
+        yield { application: app.id, endpoint: endpoint.id, state: cooling ? 'open' : breaker };
       }
   }
 }

@@ -33,6 +33,12 @@ export class CircuitBreakers {
     return PROBE;
   }
 
+  /** The breaker as the metrics report it: closed, open (skipped until its hold ends) or half-open. */
+  state(key: string): 'closed' | 'open' | 'half_open' {
+    const left = this.store.holdLeftMs(storeKey(key));
+    return left === null ? 'closed' : left > 0 ? 'open' : 'half_open';
+  }
+
   succeeded(key: string): void {
     this.failures.delete(key);
     const wasProbe = this.probing.delete(key);
