@@ -106,6 +106,10 @@ describe(`rate limits across ${ROUTERS} router replicas (distributed: NATS, Redi
       expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(Number(answer.headers.get('retry-after'))).toBeLessThanOrEqual(WINDOW_S);
       expect(Number(answer.headers.get('retry-after-ms'))).toBeLessThanOrEqual(windowMs);
+      // The refusal reports the limit as a success does: none of it left until the reset.
+      expect(answer.headers.get('x-ratelimit-limit-requests')).toBe(String(LIMIT));
+      expect(answer.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+      expect(answer.headers.get('x-ratelimit-reset-requests')).toMatch(RESET);
     }
     const remaining = accepted.map((a) => Number(a.headers.get('x-ratelimit-remaining-requests')));
     expect(new Set(remaining).size).toBe(remaining.length);

@@ -1,3 +1,6 @@
+import type { RateLimitStatus } from './rate-limit.schema';
+import { RateLimitStatusSchema } from './rate-limit.schema';
+
 /**
  * The explicit list of errors a client may see. Every error that crosses a process boundary is one of
  * these codes; anything else becomes `internal_error` with an opaque message.
@@ -44,6 +47,8 @@ export interface WireError {
   readonly param: string | null;
   /** Seconds-resolution hints are derived from this at the edge (`retry-after`, `retry-after-ms`). */
   readonly retryAfterMs?: number;
+  /** A 429 of the gateway's own limits: what the `x-ratelimit-*` headers report, as on a success. */
+  readonly rateLimit?: RateLimitStatus;
 }
 
 export interface GatewayErrorOptions {
@@ -51,6 +56,7 @@ export interface GatewayErrorOptions {
   /** Override the table's status, e.g. to pass an upstream 4xx through unchanged. */
   status?: number;
   retryAfterMs?: number;
+  rateLimit?: RateLimitStatus;
   cause?: unknown;
 }
 
@@ -59,6 +65,7 @@ export class GatewayError extends Error {
   readonly status: number;
   readonly param: string | null;
   readonly retryAfterMs?: number;
+  readonly rateLimit?: RateLimitStatus;
 
   constructor(
     readonly code: ErrorCode,
@@ -70,6 +77,18 @@ export class GatewayError extends Error {
     this.status = options.status ?? ErrorCodes[code].status;
     this.param = options.param ?? null;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.rateLimit !== undefined) this.rateLimit = options.rateLimit;
+  }
+
+  /** The same error, reporting the limits that applied to the request (`x-ratelimit-*`). */
+  withRateLimit(rateLimit: RateLimitStatus): GatewayError {
+    return new GatewayError(this.code, this.message, {
+      param: this.param,
+      status: this.status,
+      ...(this.retryAfterMs !== undefined && { retryAfterMs: this.retryAfterMs }),
+      rateLimit,
+      cause: this.cause,
+    });
   }
 
   get type(): string {
@@ -83,7 +102,11 @@ export class GatewayError extends Error {
       status: this.status,
       param: this.param,
     };
-    return this.retryAfterMs === undefined ? wire : { ...wire, retryAfterMs: this.retryAfterMs };
+    return {
+      ...wire,
+      ...(this.retryAfterMs !== undefined && { retryAfterMs: this.retryAfterMs }),
+      ...(this.rateLimit !== undefined && { rateLimit: this.rateLimit }),
+    };
   }
 
   static isWire(value: unknown): value is WireError {
@@ -96,6 +119,8 @@ export class GatewayError extends Error {
     const options: GatewayErrorOptions = { param: wire.param ?? null };
     if (typeof wire.status === 'number') options.status = wire.status;
     if (typeof wire.retryAfterMs === 'number') options.retryAfterMs = wire.retryAfterMs;
+    const rateLimit = RateLimitStatusSchema.safeParse(wire.rateLimit);
+    if (wire.rateLimit !== undefined && rateLimit.success) options.rateLimit = rateLimit.data;
     return new GatewayError(wire.code, wire.message, options);
   }
 

@@ -49,4 +49,24 @@ describe('OpenAI error mapping', () => {
     expect(errorHeaders(error)).toEqual({ 'retry-after': '3', 'retry-after-ms': '2300' });
     expect(errorHeaders(new GatewayError('invalid_request', 'x'))).toEqual({});
   });
+
+  it('adds the x-ratelimit-* headers to a 429 of the gateway own limits, beside the retry hints', () => {
+    const error = new GatewayError('rate_limit_exceeded', 'limit', {
+      retryAfterMs: 1_500,
+      rateLimit: {
+        requests: { limit: 10, remaining: 0, resetMs: 1_500 },
+        tokens: { limit: 1_000, remaining: 400, resetMs: 60_000 },
+      },
+    });
+    expect(errorHeaders(error)).toEqual({
+      'x-ratelimit-limit-requests': '10',
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': '1.5s',
+      'x-ratelimit-limit-tokens': '1000',
+      'x-ratelimit-remaining-tokens': '400',
+      'x-ratelimit-reset-tokens': '1m0s',
+      'retry-after': '2',
+      'retry-after-ms': '1500',
+    });
+  });
 });

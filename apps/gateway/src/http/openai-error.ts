@@ -3,15 +3,21 @@ import { GatewayError } from '@aigw/contracts';
 import type { OpenAiErrorBody } from '@aigw/openai-schema';
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import { rateLimitHeaders } from './rate-limit-headers';
 
 export function errorBody(error: GatewayError): OpenAiErrorBody {
   return { error: { message: error.message, type: error.type, param: error.param, code: error.code } };
 }
 
-/** Headers that go with an error: retry hints for 429s and 503s, in seconds and in milliseconds. */
+/**
+ * Headers that go with an error: retry hints for 429s and 503s, in seconds and in milliseconds; and on a
+ * 429 of the gateway's own limits, the `x-ratelimit-*` headers a success would have carried.
+ */
 export function errorHeaders(error: GatewayError): Record<string, string> {
-  if (error.retryAfterMs === undefined) return {};
+  const limits = rateLimitHeaders(error.rateLimit);
+  if (error.retryAfterMs === undefined) return limits;
   return {
+    ...limits,
     'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))),
     'retry-after-ms': String(Math.max(0, Math.round(error.retryAfterMs))),
   };

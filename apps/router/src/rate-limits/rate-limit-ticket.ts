@@ -1,4 +1,5 @@
 import type { RateLimitStatus, RateLimitWindow, Usage } from '@aigw/contracts';
+import { GatewayError } from '@aigw/contracts';
 import type { RouteTarget } from '../routing/route-target';
 import type { EndpointGate } from './endpoint-gate';
 import type {
@@ -64,6 +65,16 @@ export class RateLimitTicket implements EndpointGate {
     if (!outcome.admitted) return Math.max(1, outcome.retryAfterMs);
     this.onEndpoint = outcome.reservation;
     return 0;
+  }
+
+  /**
+   * A 429 after admission (every endpoint out of its own quota or cooling down) reports the limits the
+   * request was admitted under, as its success would have; other errors pass unchanged.
+   */
+  refusal(error: unknown): unknown {
+    if (this.status === undefined || !(error instanceof GatewayError)) return error;
+    if (error.code !== 'rate_limit_exceeded' || error.rateLimit !== undefined) return error;
+    return error.withRateLimit(this.status);
   }
 
   settle(end: RequestEnd): void {

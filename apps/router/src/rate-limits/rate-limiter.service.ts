@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { GatewayConfig } from '@aigw/config';
 import { GATEWAY_CONFIG } from '@aigw/config';
-import type { RouteRequest } from '@aigw/contracts';
+import type { RateLimitStatus, RouteRequest } from '@aigw/contracts';
 import { GatewayError } from '@aigw/contracts';
 import type { ProviderOperation } from '@aigw/providers';
 import { applyMaxTokensPolicy } from './max-tokens.policy';
@@ -47,7 +47,8 @@ export class RateLimiter {
           : (requestedMaxTokens(body) ?? this.defaultCompletionTokens) * choiceCount(body),
     };
     const outcome = await this.store.reserve(counters, demand);
-    if (!outcome.admitted) throw rateLimited(outcome.refusedBy, outcome.retryAfterMs);
+    if (!outcome.admitted)
+      throw rateLimited(outcome.refusedBy, outcome.retryAfterMs, statusOf(outcome.counters));
     return new RateLimitTicket(
       body,
       this.store,
@@ -59,8 +60,15 @@ export class RateLimiter {
   }
 }
 
-/** OpenAI's wording: which limit, how much of it is used, and when to come back. */
-function rateLimited(refusedBy: readonly CounterState[], retryAfterMs: number): GatewayError {
+/**
+ * OpenAI's wording: which limit, how much of it is used, and when to come back; with the limits as the
+ * refusal found them, for the `x-ratelimit-*` headers of the 429.
+ */
+function rateLimited(
+  refusedBy: readonly CounterState[],
+  retryAfterMs: number,
+  status: RateLimitStatus | undefined,
+): GatewayError {
   const [first] = refusedBy;
   const what =
     first === undefined
@@ -69,7 +77,7 @@ function rateLimited(refusedBy: readonly CounterState[], retryAfterMs: number): 
   return new GatewayError(
     'rate_limit_exceeded',
     `Rate limit reached for ${what}. Please try again in ${formatSeconds(retryAfterMs)}.`,
-    { retryAfterMs },
+    { retryAfterMs, ...(status && { rateLimit: status }) },
   );
 }
 

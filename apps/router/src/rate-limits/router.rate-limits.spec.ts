@@ -83,6 +83,8 @@ describe('router: rate limits and quotas (in memory, as in embedded mode)', () =
     expect(error.message).toBe(
       'Rate limit reached for requests per minute of application chat: limit 2, used 2. Please try again in 50s.',
     );
+    // The x-ratelimit-* headers of the 429: the limits as the refusal found them.
+    expect(error.rateLimit).toEqual({ requests: { limit: 2, remaining: 0, resetMs: 50_000 }, tokens: null });
     expect(mock.control.requests('main')).toHaveLength(2);
 
     clock.advance(50_000);
@@ -178,6 +180,46 @@ describe('router: rate limits and quotas (in memory, as in embedded mode)', () =
       'all endpoints are rate limited: primary: its quota is used up (retry in 50000 ms); backup: its quota is used up (retry in 50000 ms)',
     );
     expect(mock.control.requests()).toHaveLength(3);
+  });
+
+  it('a 429 of the endpoint quotas reports the limits the request was admitted under, as a success does', async () => {
+    await start([
+      {
+        id: 'chat',
+        type: 'chat',
+        endpoints: [endpoint('only', { rpm: 1 })],
+        rateLimits: { limits: [{ requests: 10, tokens: 100_000, window: 'minute' }] },
+      },
+    ]);
+    const served = await chat('chat');
+    const error = await refusal(chat('chat'));
+    expect(error).toMatchObject({ code: 'rate_limit_exceeded', status: 429, retryAfterMs: 50_000 });
+    expect(error.rateLimit?.requests).toEqual({ limit: 10, remaining: 8, resetMs: 50_000 });
+    expect(error.rateLimit?.tokens).toMatchObject({ limit: 100_000, resetMs: 50_000 });
+    expect(error.rateLimit?.tokens?.remaining).toBeLessThan(served.rateLimit!.tokens!.remaining);
+  });
+
+  it('streams: an admission refusal is an error before the start, with the limits and the retry', async () => {
+    await start([
+      {
+        id: 'chat',
+        type: 'chat',
+        endpoints: [endpoint('main')],
+        rateLimits: { perConsumer: [{ requests: 1, window: 'minute' }] },
+      },
+    ]);
+    await chat('chat', {}, 'alice');
+    const { events, error } = await collect(
+      router!.controller.chatStream(routeRequest('chat', chatBody({ stream: true }), 'alice')),
+    );
+    expect(events).toEqual([]);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).toMatchObject({
+      code: 'rate_limit_exceeded',
+      retryAfterMs: 50_000,
+      rateLimit: { requests: { limit: 1, remaining: 0, resetMs: 50_000 }, tokens: null },
+    });
+    expect(mock.control.requests('main')).toHaveLength(1);
   });
 
   it('refunds the application quota when no endpoint served; an endpoint that failed keeps its request', async () => {

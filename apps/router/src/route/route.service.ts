@@ -38,7 +38,7 @@ export class RouteService {
       served = await this.failover.run(plan, routingContext(request), call, signal, ticket);
     } catch (error) {
       ticket.settle({ served: false });
-      throw error;
+      throw ticket.refusal(error);
     }
     const { target, value, attempts } = served;
     served.release();

@@ -92,7 +92,7 @@ export class RouteStreamService {
       subscriber.next({ kind: 'end', usage: stream.usage() });
       subscriber.complete();
     } catch (error) {
-      if (!subscriber.closed) subscriber.error(afterStartError(error, endpointId));
+      if (!subscriber.closed) subscriber.error(afterStartError(ticket?.refusal(error) ?? error, endpointId));
     } finally {
       release();
       // Ended, cut, failed or cancelled: what the upstream reported, or what was counted going by.
