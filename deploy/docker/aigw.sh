@@ -2,7 +2,7 @@
 # Entry point of the container image: `aigw <command> [args...]`.
 #   gateway | router | cache | memory | metrics | admin | mock-llm
 #                            run that service; exec'd, so node receives SIGTERM itself
-#   migrate                  apply the database migrations (admin, memory), then exit
+#   migrate                  apply the database migrations (admin, memory, cache), then exit
 #   keygen <id> [app...]     print a new gateway API key and its sha256 config entry
 #   probe <url>              exit 0 when GET <url> answers 2xx within 2 s (compose healthchecks)
 set -eu

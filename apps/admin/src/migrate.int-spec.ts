@@ -63,6 +63,12 @@ describe('runServiceMigrations on the embedded Postgres', () => {
       try {
         const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${service}_migrations`);
         expect(rows.map((row) => row.name)).toEqual(applied);
+        if (service === 'cache') {
+          // The semantic tier needs pgvector: the step creates the extension, then the table.
+          const extension = await client.query("SELECT 1 FROM pg_extension WHERE extname = 'vector'");
+          expect(extension.rowCount).toBe(1);
+          await client.query('SELECT embedding, context_key FROM cache_entries LIMIT 0');
+        }
       } finally {
         await client.end();
       }

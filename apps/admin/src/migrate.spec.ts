@@ -2,7 +2,7 @@ import type { DynamicModule, Provider } from '@nestjs/common';
 import { TYPEORM_MODULE_OPTIONS } from '@nestjs/typeorm/dist/typeorm.constants';
 import { inProcessTransport } from '@aigw/messaging';
 import { AdminModule } from './admin.module';
-import { adminMigrationOptions, MigrateEnvSchema } from './migrate';
+import { adminMigrationOptions, MigrateEnvSchema, serviceDatabaseUrl } from './migrate';
 
 const URL = 'postgres://aigw@db:5432/aigw';
 
@@ -42,5 +42,13 @@ describe('admin migrate', () => {
 
   it('reads the database URL from DATABASE_URL', () => {
     expect(MigrateEnvSchema.parse({ DATABASE_URL: URL })).toEqual({ DATABASE_URL: URL });
+  });
+
+  it("migrates the cache where CACHE_DATABASE_URL points (its pgvector Postgres), else in DATABASE_URL's", () => {
+    const vectors = 'postgres://aigw@vectors:5432/cache';
+    const own = MigrateEnvSchema.parse({ DATABASE_URL: URL, CACHE_DATABASE_URL: vectors });
+    expect([serviceDatabaseUrl('cache', own), serviceDatabaseUrl('memory', own)]).toEqual([vectors, URL]);
+    const shared = MigrateEnvSchema.parse({ DATABASE_URL: URL, CACHE_DATABASE_URL: '' });
+    expect(serviceDatabaseUrl('cache', shared)).toBe(URL);
   });
 });

@@ -14,7 +14,15 @@ import { z } from 'zod';
 import { ADMIN_DATA_SOURCE } from './admin-data-source';
 import { ADMIN_MIGRATIONS } from './admin-migrations';
 
-export const MigrateEnvSchema = z.object({ DATABASE_URL: StoreEnv.DATABASE_URL });
+export const MigrateEnvSchema = z.object({
+  DATABASE_URL: StoreEnv.DATABASE_URL,
+  /** The cache's pgvector Postgres, when it is not DATABASE_URL's (see apps/cache/src/env.schema.ts). */
+  CACHE_DATABASE_URL: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().min(1).optional(),
+  ),
+});
+export type MigrateEnv = z.infer<typeof MigrateEnvSchema>;
 
 /**
  * The admin DataSource as AdminModule declares it (entities, migrations, history table); migrate.spec.ts
@@ -52,7 +60,12 @@ export async function runAdminMigrations(databaseUrl: string): Promise<string[]>
  * `run<Service>Migrations(databaseUrl)` from `apps/<service>/src/migrate`, loaded by name at run time
  * (apps never import apps), as the embedded launcher loads the services' definitions.
  */
-export const SERVICE_MIGRATIONS = ['memory'] as const;
+export const SERVICE_MIGRATIONS = ['memory', 'cache'] as const;
+
+/** Where each service's tables live: the cache's may be a pgvector Postgres of its own. */
+export function serviceDatabaseUrl(service: (typeof SERVICE_MIGRATIONS)[number], env: MigrateEnv): string {
+  return service === 'cache' ? (env.CACHE_DATABASE_URL ?? env.DATABASE_URL) : env.DATABASE_URL;
+}
 
 type MigrationsRunner = (databaseUrl: string) => Promise<string[]>;
 
@@ -80,7 +93,7 @@ async function main(): Promise<void> {
     );
   report('admin', await runAdminMigrations(env.DATABASE_URL));
   for (const service of SERVICE_MIGRATIONS)
-    report(service, await runServiceMigrations(service, env.DATABASE_URL));
+    report(service, await runServiceMigrations(service, serviceDatabaseUrl(service, env)));
 }
 
 if (require.main === module) main().catch(exitOnStartupError);

@@ -1,5 +1,7 @@
+import { parseEnv } from '@aigw/config';
 import type { ServiceDefinition } from '@aigw/messaging';
 import { CacheModule } from './cache.module';
+import { cacheDatabaseUrl, CacheEnvSchema } from './env.schema';
 
 export const definition: ServiceDefinition = {
   service: 'cache',
@@ -7,7 +9,11 @@ export const definition: ServiceDefinition = {
     CacheModule.forRoot({
       config: runtime.config,
       mode: runtime.mode,
-      databaseUrl: runtime.databaseUrl,
+      // Distributed mode may give the semantic tier a pgvector Postgres of its own (CACHE_DATABASE_URL).
+      databaseUrl:
+        runtime.mode === 'distributed' && runtime.env
+          ? cacheDatabaseUrl(parseEnv(CacheEnvSchema, runtime.env), runtime.databaseUrl)
+          : runtime.databaseUrl,
       redisUrl: runtime.redisUrl,
       redisPrefix: runtime.redisPrefix,
       jobs: runtime.jobs,

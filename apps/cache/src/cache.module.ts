@@ -1,10 +1,10 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { Logger, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { createTypeOrmOptions } from '@aigw/persistence';
 import type { DataSource } from 'typeorm';
 import { CacheBus, CacheRedis } from './cache-connections';
-import { CacheQueueWorker, CACHE_WRITE_CONCURRENCY } from './cache-queue.worker';
+import { cacheDataSourceOptions } from './cache-data-source';
+import { CacheQueueWorker } from './cache-queue.worker';
 import type { CacheModuleOptions } from './cache.options';
 import {
   CACHE_DATA_SOURCE,
@@ -22,7 +22,6 @@ import { InMemoryExactStore } from './exact/exact-store';
 import { RedisExactStore } from './exact/redis.exact-store';
 import { CacheLookupService } from './lookup/cache-lookup.service';
 import { CacheMessagesController } from './lookup/cache.messages.controller';
-import { CreateCacheEntries1795500000000 } from './semantic/create-cache-entries.migration';
 import { SemanticRepository } from './semantic/semantic.repository';
 import { InMemoryCacheStats } from './stats/cache-stats';
 import { RedisCacheStats } from './stats/redis.cache-stats';
@@ -57,16 +56,7 @@ export class CacheModule {
       module: CacheModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...createTypeOrmOptions({
-            url: options.databaseUrl,
-            name: CACHE_DATA_SOURCE,
-            entities: [],
-            migrations: [CreateCacheEntries1795500000000],
-            migrationsTableName: 'cache_migrations',
-            applicationName: 'aigw-cache',
-            // Lookups in flight, plus the writes and the sweep.
-            poolSize: 8 + CACHE_WRITE_CONCURRENCY,
-          }),
+          ...cacheDataSourceOptions(options.databaseUrl),
           retryAttempts: 2,
           retryDelay: 1_000,
         }),
