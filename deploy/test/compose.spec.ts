@@ -1,5 +1,13 @@
 import { parseConfigText } from '@aigw/config';
-import { envSchemaOf, envVarsOf, isBusService, isImageCommand } from './support/app-env';
+import {
+  configFolderEnvNames,
+  envSchemaOf,
+  envVarsOf,
+  isBusService,
+  isImageCommand,
+  LISTEN_PORTS,
+  MAY_LEAVE_UNSET,
+} from './support/app-env';
 import type { ComposeService } from './support/compose-file';
 import {
   commandOf,
@@ -82,11 +90,36 @@ describe('docker-compose.yml', () => {
       if (!isImageCommand(command)) throw new Error(`${name}: unknown command ${String(command)}`);
       const environment = environmentOf(service);
       const missing = envVarsOf(await envSchemaOf(command))
-        .filter((v) => v.mustSet !== null && !environment[v.name])
+        .filter((v) => v.mustSet !== null && !environment[v.name] && !(v.name in MAY_LEAVE_UNSET))
         .map((v) => `${v.name} (${v.mustSet})`);
       expect(missing).toEqual([]);
     },
   );
+
+  it.each(appServices.map(([name]) => [name]))(
+    'sets only variables %s reads, with values its env schema accepts',
+    async (name) => {
+      const service = compose.services[name];
+      const command = commandOfService(service);
+      if (!isImageCommand(command)) throw new Error(`${name}: unknown command ${String(command)}`);
+      const schema = await envSchemaOf(command);
+      const environment = environmentOf(service);
+      // Provider and client keys are read through the config file (`apiKeyEnv`, `auth.keys[].env`).
+      const readByConfig = 'GATEWAY_CONFIG' in schema.shape ? configFolderEnvNames() : [];
+      const unread = Object.keys(environment).filter(
+        (key) => !(key in schema.shape) && !readByConfig.includes(key),
+      );
+      expect({ name, unread }).toEqual({ name, unread: [] });
+      const parsed = schema.safeParse(environment);
+      expect({ name, problems: parsed.error?.issues ?? [] }).toEqual({ name, problems: [] });
+    },
+  );
+
+  it.each(appServices.map(([name]) => [name]))('gives each listener of %s a port of its own', (name) => {
+    const environment = environmentOf(compose.services[name]);
+    const ports = LISTEN_PORTS.filter((key) => environment[key] !== undefined).map((key) => environment[key]);
+    expect(new Set(ports).size).toBe(ports.length);
+  });
 
   it('builds every image from a Dockerfile stage that exists', () => {
     const built = services.filter(([, s]) => s.build !== undefined);
@@ -213,6 +246,16 @@ describe('docker-compose.yml', () => {
       expect(dependenciesOf(gateway)['router']).toBe('service_healthy');
     });
 
+    it('the admin API listens on every interface, is published on loopback 8081, apart from its probes', () => {
+      const admin = compose.services['admin'];
+      const { ADMIN_HOST, ADMIN_PORT, HEALTH_PORT } = env('admin');
+      expect(ADMIN_HOST).toBe('0.0.0.0');
+      expect(admin.ports).toEqual([`127.0.0.1:8081:${ADMIN_PORT}`]);
+      expect(ADMIN_PORT).not.toBe(HEALTH_PORT);
+      // Without a credential the admin API refuses every request.
+      expect(env('admin')['ADMIN_API_KEY']).toBe(SAMPLE_ENV['ADMIN_API_KEY']);
+    });
+
     it('publishes ports on the host loopback only', () => {
       for (const [name, service] of services)
         for (const port of service.ports ?? [])
@@ -238,6 +281,45 @@ describe('docker-compose.yml', () => {
     // Every mock endpoint is reached through the router's MOCK_LLM_URL.
     expect(config.applications.flatMap((a) => a.endpoints.map((e) => e.provider))).toContain('mock');
     expect(environmentOf(compose.services['router'])['MOCK_LLM_URL']).toBeTruthy();
+  });
+
+  describe('the README section "Docker Compose"', () => {
+    const readme = readRepoFile('README.md');
+    const section = readme.slice(
+      readme.indexOf('## Docker Compose'),
+      readme.indexOf('\n## ', readme.indexOf('## Docker Compose') + 1),
+    );
+
+    it('exports exactly the variables the file requires', () => {
+      const exported = [...section.matchAll(/\b([A-Z][A-Z0-9_]*)=\$\(openssl/g)].map((m) => m[1]);
+      expect(exported.sort()).toEqual(Object.keys(SAMPLE_ENV).sort());
+      expect(section).toContain('docker compose up --build --detach --wait');
+    });
+
+    it('curls the published gateway port with the key clients send, for a model the default config serves', () => {
+      const curl = /curl (http:\/\/127\.0\.0\.1:(\d+)\/v1\/chat\/completions)[^]*?"model":"([^"]+)"/.exec(
+        section,
+      );
+      expect(curl).not.toBeNull();
+      const [, , port, model] = curl!;
+      expect(compose.services['gateway'].ports).toEqual([
+        expect.stringMatching(new RegExp(`^127\\.0\\.0\\.1:${port}:`)),
+      ]);
+      expect(section).toContain('Authorization: Bearer $GATEWAY_API_KEY');
+      const gateway = environmentOf(compose.services['gateway']);
+      const config = parseConfigText(readRepoFile(gateway['GATEWAY_CONFIG']), gateway, 'gateway.yaml');
+      expect(config.applications.map((a) => a.id)).toContain(model);
+    });
+
+    it('names every port the file publishes', () => {
+      const published = services.flatMap(([, s]) => (s.ports ?? []).map((p) => String(p).split(':')[1]));
+      expect(published.length).toBeGreaterThan(0);
+      for (const port of published)
+        expect({ port, named: new RegExp(`\\son ${port}\\b`).test(section.replace(/\s+/g, ' ')) }).toEqual({
+          port,
+          named: true,
+        });
+    });
   });
 
   it('hardens the app containers: read-only root, /tmp in memory, no capabilities, no privilege gain', () => {

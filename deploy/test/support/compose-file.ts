@@ -40,6 +40,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 /** The variables docker-compose.yml needs set, with sample values for the tests. */
 export const SAMPLE_ENV: Env = {
   GATEWAY_API_KEY: 'sample-gateway-key',
+  ADMIN_API_KEY: 'sample-admin-key-0123456789',
   POSTGRES_PASSWORD: 'sample-postgres-password',
   GRAFANA_ADMIN_PASSWORD: 'sample-grafana-password',
 };
