@@ -45,7 +45,7 @@ COPY config config
 COPY --chmod=0755 deploy/docker/aigw.sh /usr/local/bin/aigw
 # The image's `node` user; numeric so that Kubernetes can check runAsNonRoot.
 USER 1000:1000
-# gateway HTTP, bus services' probes (HEALTH_PORT), mock provider
-EXPOSE 8080 8081 4010
+# gateway HTTP, bus services' probes (HEALTH_PORT) and the admin API, the admin's probes, mock provider
+EXPOSE 8080 8081 8082 4010
 ENTRYPOINT ["aigw"]
 CMD ["gateway"]

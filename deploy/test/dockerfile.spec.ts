@@ -75,11 +75,11 @@ describe('Dockerfile', () => {
     expect(execForm(runtime.instructions.find((i) => i.keyword === 'CMD'))).toEqual(['gateway']);
   });
 
-  it('exposes the ports the apps listen on in containers (gateway, probes, mock)', () => {
+  it('exposes the ports the apps listen on in containers (gateway, probes and admin API, admin probes, mock)', () => {
     const exposed = runtime.instructions
       .filter((i) => i.keyword === 'EXPOSE')
       .flatMap((i) => i.args.split(/\s+/).map(Number));
-    expect(exposed).toEqual([8080, 8081, 4010]);
+    expect(exposed).toEqual([8080, 8081, 8082, 4010]);
   });
 
   it('copies from stages that exist, and only files that .dockerignore lets into the context', () => {

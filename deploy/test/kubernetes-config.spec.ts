@@ -1,6 +1,7 @@
 import type { IConfigMap, IContainer, ISecret } from 'kubernetes-models/v1';
 import { posix } from 'node:path';
-import { envSchemaOf, envVarsOf, isImageCommand } from './support/app-env';
+import { envSchemaOf, envVarsOf, isImageCommand, LISTEN_PORTS, MAY_LEAVE_UNSET } from './support/app-env';
+import { readRepoFile } from './support/repo-files';
 import type { Workload } from './support/k8s-models';
 import { containersOf, workloadsOf } from './support/k8s-models';
 import type { K8sObject, Overlay } from './support/kustomize';
@@ -21,7 +22,7 @@ if (!HAVE_KUBECTL)
   });
 
 /** The Secrets the base refers to; prod expects them to exist (deploy/k8s/README.md), dev generates them. */
-const EXTERNAL_SECRETS = ['aigw-connections', 'aigw-gateway-keys', 'aigw-provider-keys'];
+const EXTERNAL_SECRETS = ['aigw-connections', 'aigw-gateway-keys', 'aigw-admin-keys', 'aigw-provider-keys'];
 const SECRET_LIKE = /(PASSWORD|SECRET|TOKEN|_KEY|CREDENTIAL)/i;
 
 const stripHash = (name: string) => name.replace(/-[a-z0-9]{10}$/, '');
@@ -79,6 +80,12 @@ function secretRefs(container: IContainer): Array<{ name: string; key: string | 
     const objects: K8sObject[] = HAVE_KUBECTL ? renderOverlay(overlay) : [];
     const containers = appContainers(objects);
     const secrets = ofKind<ISecret>(objects, 'Secret');
+    /** A variable's value from a Secret the overlay generates (dev); undefined when created out of band. */
+    const secretValue = (container: IContainer, key: string): string | undefined => {
+      const ref = container.env?.find((e) => e.name === key)?.valueFrom?.secretKeyRef;
+      const secret = secrets.find((s) => s.metadata?.name === ref?.name);
+      return secret && ref ? secretData(secret)[ref.key] : undefined;
+    };
 
     it('keeps secrets out of ConfigMaps', () => {
       for (const configMap of ofKind<IConfigMap>(objects, 'ConfigMap'))
@@ -126,12 +133,124 @@ function secretRefs(container: IContainer): Array<{ name: string; key: string | 
         // MOCK_LLM_URL matters only where the config has `provider: mock` endpoints.
         const mockInUse = usesMockProvider(gatewayConfigOf(objects));
         const missing = envVarsOf(await envSchemaOf(command))
-          .filter((v) => v.mustSet !== null && !env.has(v.name))
+          .filter((v) => v.mustSet !== null && !env.has(v.name) && !(v.name in MAY_LEAVE_UNSET))
           .filter((v) => v.name !== 'MOCK_LLM_URL' || mockInUse)
           .map((v) => `${v.name} (${v.mustSet})`);
         expect(missing).toEqual([]);
       },
     );
+
+    it.each(['gateway', 'router', 'cache', 'memory', 'metrics', 'admin', 'mock-llm', 'migrate'])(
+      '%s gets only variables it reads, with values its env schema accepts',
+      async (command) => {
+        const matching = containers.filter((c) => c.command === command);
+        if (matching.length === 0) return expect(overlay === 'prod' && command === 'mock-llm').toBe(true);
+        if (!isImageCommand(command)) throw new Error(command);
+        const schema = await envSchemaOf(command);
+        const env = environmentOf(objects, matching[0].container);
+        const { clientKeys, providerKeys } = configEnvNames(objects);
+        const readByConfig = 'GATEWAY_CONFIG' in schema.shape ? [...clientKeys, ...providerKeys] : [];
+        // Its own variables; the shared settings ConfigMap is checked as a whole below.
+        const own = (matching[0].container.env ?? []).map((e) => e.name);
+        const unread = own.filter((key) => !(key in schema.shape) && !readByConfig.includes(key));
+        expect({ command, unread }).toEqual({ command, unread: [] });
+        // Values from Secrets: the generated ones in dev; prod's are created out of band (left out).
+        const values = Object.fromEntries(
+          [...env].flatMap(([key, value]) => {
+            const resolved = value ?? secretValue(matching[0].container, key);
+            return resolved === undefined ? [] : [[key, resolved]];
+          }),
+        );
+        const parsed = schema.safeParse(values);
+        expect({ command, problems: parsed.error?.issues ?? [] }).toEqual({ command, problems: [] });
+      },
+    );
+
+    it('holds in the shared settings ConfigMap only variables that some app taking it reads', async () => {
+      const settings = generated<IConfigMap>(objects, 'ConfigMap', 'aigw-settings')!;
+      const readers = new Set<string>();
+      for (const { command, container } of containers) {
+        if (!container.envFrom?.some((e) => e.configMapRef?.name === settings.metadata?.name)) continue;
+        if (!isImageCommand(command)) throw new Error(command);
+        for (const key of Object.keys((await envSchemaOf(command)).shape)) readers.add(key);
+      }
+      expect(Object.keys(settings.data ?? {}).filter((key) => !readers.has(key))).toEqual([]);
+    });
+
+    it('gives each listener of a container a port of its own, declared as a container port', () => {
+      for (const { command, container } of containers) {
+        const env = environmentOf(objects, container);
+        const ports = LISTEN_PORTS.flatMap((key) => (env.get(key) ? [Number(env.get(key))] : []));
+        expect({ command, distinct: new Set(ports).size }).toEqual({ command, distinct: ports.length });
+        const declared = (container.ports ?? []).map((p) => p.containerPort);
+        expect({ command, ports }).toEqual({ command, ports: expect.arrayContaining(declared) as unknown });
+        expect({ command, declared: declared.sort() }).toEqual({ command, declared: [...ports].sort() });
+      }
+    });
+
+    it('serves the admin API on every interface through the admin Service, with its key from a Secret', () => {
+      const admin = containers.find((c) => c.command === 'admin')!.container;
+      const env = environmentOf(objects, admin);
+      expect(env.get('ADMIN_HOST')).toBe('0.0.0.0');
+      const service = ofKind<{
+        metadata: { name: string };
+        spec: { ports: Array<{ name: string; port: number; targetPort: string }> };
+      }>(objects, 'Service').find((s) => s.metadata.name === 'admin')!;
+      const api = service.spec.ports.find((p) => p.name === 'api');
+      expect(api?.port).toBe(8081);
+      expect(admin.ports?.find((p) => p.name === api?.targetPort)?.containerPort).toBe(
+        Number(env.get('ADMIN_PORT')),
+      );
+      expect(secretRefs(admin).filter((r) => r.key?.startsWith('ADMIN_'))).toEqual([
+        { name: expect.stringMatching(/^aigw-admin-keys/) as unknown, key: 'ADMIN_API_KEY', optional: false },
+        {
+          name: expect.stringMatching(/^aigw-admin-keys/) as unknown,
+          key: 'ADMIN_JWT_SECRET',
+          optional: true,
+        },
+      ]);
+    });
+
+    it('every `kubectl port-forward service/…` of deploy/k8s/README.md reaches a port its Service has', () => {
+      const forwards = [
+        ...readRepoFile('deploy', 'k8s', 'README.md').matchAll(
+          /port-forward service\/([a-z-]+) (\d+):(\d+)/g,
+        ),
+      ];
+      expect(forwards.map((f) => f[1]).sort()).toEqual(['admin', 'gateway']);
+      for (const [, name, , port] of forwards) {
+        const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === name) as
+          { spec: { ports: Array<{ port: number }> } } | undefined;
+        expect({ name, ports: service?.spec.ports.map((p) => p.port) }).toEqual({
+          name,
+          ports: expect.arrayContaining([Number(port)]) as unknown,
+        });
+      }
+    });
+
+    it("reads the cache's pgvector database from the connections Secret, in the cache and the migration Job", () => {
+      for (const command of ['cache', 'migrate']) {
+        const container = containers.find((c) => c.command === command)!.container;
+        expect({
+          command,
+          refs: secretRefs(container).filter((r) => /DATABASE_URL$/.test(r.key ?? '')),
+        }).toEqual({
+          command,
+          refs: [
+            {
+              name: expect.stringMatching(/^aigw-connections/) as unknown,
+              key: 'DATABASE_URL',
+              optional: false,
+            },
+            {
+              name: expect.stringMatching(/^aigw-connections/) as unknown,
+              key: 'CACHE_DATABASE_URL',
+              optional: true,
+            },
+          ],
+        });
+      }
+    });
 
     it('gives the client key to the gateway only, from a Secret, under the name the config reads', () => {
       const { clientKeys } = configEnvNames(objects);
@@ -254,6 +373,11 @@ function secretRefs(container: IContainer): Array<{ name: string; key: string | 
       expect(['Never', 'OnFailure']).toContain(migrate.workload.pod.restartPolicy);
       expect(secretRefs(migrate.container)).toEqual([
         { name: expect.stringMatching(/^aigw-connections/) as unknown, key: 'DATABASE_URL', optional: false },
+        {
+          name: expect.stringMatching(/^aigw-connections/) as unknown,
+          key: 'CACHE_DATABASE_URL',
+          optional: true,
+        },
       ]);
     });
   },

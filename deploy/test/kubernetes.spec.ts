@@ -147,6 +147,21 @@ function httpProbe(container: IContainer, probe: IProbe | undefined): string | n
         },
       );
 
+      it.each(deployments.filter((d) => appName(d) !== 'mock-llm').map((d) => [d.name, d]))(
+        '%s is scraped where it serves /metrics: METRICS_PORT for the gateway, HEALTH_PORT for a bus service',
+        (_n, d) => {
+          const container = d.pod.containers[0];
+          const metricsPort = envValue(container, appName(d) === 'gateway' ? 'METRICS_PORT' : 'HEALTH_PORT');
+          expect(metricsPort).toBeDefined();
+          expect(d.template.metadata?.annotations).toMatchObject({
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': metricsPort,
+            'prometheus.io/path': '/metrics',
+          });
+          expect(container.ports?.map((p) => p.containerPort)).toContain(Number(metricsPort));
+        },
+      );
+
       it.each(deployments.map((d) => [d.name, d]))('%s has exactly one PodDisruptionBudget', (_n, d) => {
         const budgets = ofKind<IPodDisruptionBudget>(objects, 'PodDisruptionBudget').filter((b) =>
           selects(b.spec?.selector?.matchLabels, d.template.metadata?.labels),
