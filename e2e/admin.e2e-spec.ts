@@ -3,42 +3,24 @@ import type { MockLlm } from '@aigw/mock-llm';
 import { startMockLlm } from '@aigw/mock-llm';
 import type { RunningDeployment } from '@aigw/testing';
 import { freePort, startDistributedDeployment, startEmbeddedDeployment } from '@aigw/testing';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { randomBytes } from 'node:crypto';
 import { AZURE_UPSTREAM_KEY, writeE2eConfig } from './e2e-config';
 
-const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 const ADMIN_KEY = `sk-admin-${randomBytes(16).toString('hex')}`;
 
-/** A database of its own for the distributed run, so its configuration store is this spec's alone. */
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `aigw_admin_e2e_${randomUUID().replace(/-/g, '')}`;
-  const client = new Client({ connectionString: MACHINE_POSTGRES });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  return {
-    url: MACHINE_POSTGRES.replace(/\/postgres$/, `/${name}`),
-    drop: async () => {
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
 const modes = [
-  ['embedded', startEmbeddedDeployment, false],
-  ['distributed', startDistributedDeployment, true],
+  ['embedded', startEmbeddedDeployment],
+  ['distributed', startDistributedDeployment],
 ] as const;
 
-describe.each(modes)('the admin API, %s mode', (_mode, start, ownDatabase) => {
+// Distributed: the harness gives the deployment a fresh database, so its configuration store is this spec's alone.
+describe.each(modes)('the admin API, %s mode', (_mode, start) => {
   let mock: MockLlm;
   let deployment: RunningDeployment;
-  let database: { url: string; drop(): Promise<void> } | null = null;
   let admin: string;
 
   beforeAll(async () => {
     mock = await startMockLlm({ port: 0 });
-    database = ownDatabase ? await freshDatabase() : null;
     const port = await freePort();
     admin = `http://127.0.0.1:${port}`;
     deployment = await start({
@@ -47,7 +29,6 @@ describe.each(modes)('the admin API, %s mode', (_mode, start, ownDatabase) => {
         E2E_AZURE_KEY: AZURE_UPSTREAM_KEY,
         ADMIN_PORT: String(port),
         ADMIN_API_KEY: ADMIN_KEY,
-        ...(database ? { DATABASE_URL: database.url } : {}),
       },
       mockLlmUrl: mock.url,
     });
@@ -55,7 +36,6 @@ describe.each(modes)('the admin API, %s mode', (_mode, start, ownDatabase) => {
 
   afterAll(async () => {
     await deployment?.stop();
-    await database?.drop();
     await mock?.close();
   });
 

@@ -11,7 +11,6 @@ import OpenAI from 'openai';
 import { Client } from 'pg';
 
 const KEY = 'sk-e2e-memory-key-000000000000000';
-const MACHINE_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Two chat applications with memory (msgCount 2) and prompt persistence, one without either. */
 function writeConfig(mockUrl: string): string {
@@ -56,26 +55,17 @@ describe.each(modes)(
     let mock: MockLlm;
     let gateway: RunningDeployment;
     let client: OpenAI;
-    const database = `aigw_e2e_memory_${randomUUID().replace(/-/g, '')}`;
-    const admin = new Client({ connectionString: MACHINE_POSTGRES_URL });
 
+    // Distributed: the harness gives the deployment a fresh database of its own, dropped at stop().
     beforeAll(async () => {
       mock = await startMockLlm({ port: 0 });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${database}`);
-      gateway = await start({
-        configPath: writeConfig(mock.url),
-        mockLlmUrl: mock.url,
-        env: { DATABASE_URL: MACHINE_POSTGRES_URL.replace(/\/postgres$/, `/${database}`) },
-      });
+      gateway = await start({ configPath: writeConfig(mock.url), mockLlmUrl: mock.url });
       client = new OpenAI({ apiKey: KEY, baseURL: gateway.baseUrl, maxRetries: 0 });
     }, 90_000);
 
     afterAll(async () => {
       await gateway?.stop();
       await mock?.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.end();
     });
 
     const chat = (model: string, content: string, threadId?: string) =>
@@ -170,9 +160,7 @@ describe.each(modes)(
 
     if (mode === 'distributed')
       it('persists every request of the applications that ask for it, failures included, once each', async () => {
-        const db = new Client({
-          connectionString: MACHINE_POSTGRES_URL.replace(/\/postgres$/, `/${database}`),
-        });
+        const db = new Client({ connectionString: gateway.databaseUrl! });
         await db.connect();
         try {
           const count = async () =>

@@ -8,3 +8,4 @@ export * from './metrics/gen-ai.metrics';
 export * from './metrics/gateway.metrics';
 export * from './metrics/state.metrics';
 export * from './tracing/http-server-span';
+export * from './metrics/health-check.metrics';

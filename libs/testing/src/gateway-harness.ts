@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { NodeProcess, freePort, waitUntil } from './node-process';
 import { appEntry, repoRoot } from './repo-paths';
 
@@ -14,6 +15,8 @@ export interface RunningDeployment {
   readonly processes: readonly NodeProcess[];
   /** Distributed with `healthPorts`: each bus service process's probe and `/metrics` origin, by process name. */
   readonly healthOrigins: Readonly<Record<string, string>>;
+  /** Distributed: the Postgres database its services share (a fresh one unless `env.DATABASE_URL` named one). */
+  readonly databaseUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -65,17 +68,66 @@ export async function startEmbeddedDeployment(options: DeploymentOptions): Promi
     await stop();
     throw error;
   }
-  return { mode: 'embedded', baseUrl: `${origin}/v1`, origin, processes: [proc], healthOrigins: {}, stop };
+  return {
+    mode: 'embedded',
+    baseUrl: `${origin}/v1`,
+    origin,
+    processes: [proc],
+    healthOrigins: {},
+    databaseUrl: null,
+    stop,
+  };
+}
+
+/** The machine's Postgres (README "Tests"), where each distributed deployment gets a database of its own. */
+export const MACHINE_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface FreshDatabase {
+  readonly url: string;
+  /** Drops it, ending the connections left to it. */
+  drop(): Promise<void>;
+}
+
+/** A new, empty database on the machine's Postgres (`aigw_<prefix>_<random>`). */
+export async function freshDatabase(
+  prefix = 'e2e',
+  serverUrl = MACHINE_POSTGRES_URL,
+): Promise<FreshDatabase> {
+  const name = `aigw_${prefix}_${randomUUID().replace(/-/g, '')}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch (error) {
+    await admin.end();
+    throw error;
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
 }
 
 /**
  * The production shape on one machine: every service its own process over the real NATS (a fresh
- * subject namespace per deployment, so runs never cross), Postgres and Redis of the machine.
+ * subject namespace per deployment, so runs never cross), Redis of the machine, and a fresh database on
+ * the machine's Postgres, dropped by `stop()` (so no spec sees another's rows) unless `env.DATABASE_URL`
+ * names one (e.g. an embedded pgvector Postgres), which the caller owns.
  */
 export async function startDistributedDeployment(options: DeploymentOptions): Promise<RunningDeployment> {
   const port = await freePort();
+  const database = options.env?.['DATABASE_URL'] === undefined ? await freshDatabase('e2e') : null;
   const env = baseEnv({
     BUS_NAMESPACE: `t${randomUUID().slice(0, 8)}`,
+    ...(database && { DATABASE_URL: database.url }),
     ...options.env,
     GATEWAY_CONFIG: options.configPath,
     GATEWAY_PORT: String(port),
@@ -97,14 +149,25 @@ export async function startDistributedDeployment(options: DeploymentOptions): Pr
     }
   }
   const origin = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    await Promise.all(processes.map((p) => p.stop()));
-  };
+  let stopped: Promise<void> | null = null;
+  const stop = () =>
+    (stopped ??= (async () => {
+      await Promise.all(processes.map((p) => p.stop()));
+      await database?.drop();
+    })());
   try {
     await waitUntil(() => healthy(origin), options.startTimeoutMs ?? 60_000, processes);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { mode: 'distributed', baseUrl: `${origin}/v1`, origin, processes, healthOrigins, stop };
+  return {
+    mode: 'distributed',
+    baseUrl: `${origin}/v1`,
+    origin,
+    processes,
+    healthOrigins,
+    databaseUrl: env['DATABASE_URL'] ?? null,
+    stop,
+  };
 }

@@ -53,6 +53,14 @@ export class NodeProcess {
     clearTimeout(timer);
   }
 
+  /** Kills it at once (SIGKILL: no graceful shutdown, as a crashed process or a node lost) and waits. */
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    const exit = once(this.child, 'exit');
+    this.child.kill('SIGKILL');
+    await exit;
+  }
+
   describe(): string {
     return `--- ${this.name} (pid ${this.pid}) ---\n${this.output.slice(-40).join('\n')}`;
   }

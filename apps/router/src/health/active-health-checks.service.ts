@@ -1,6 +1,7 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ActiveHealthCheck } from '@aigw/config';
+import { healthChecks } from '@aigw/observability';
 import { UpstreamFailure } from '@aigw/providers';
 import type { RouterModuleOptions } from '../router.options';
 import { ROUTER_OPTIONS } from '../router.options';
@@ -78,7 +79,14 @@ export class ActiveHealthChecks implements OnApplicationBootstrap, OnApplication
 
   private async renewLease(): Promise<void> {
     if (this.stopped) return;
+    const wasLeader = this.leader;
     this.leader = await this.lease.renew();
+    if (this.leader !== wasLeader)
+      this.logger.log(
+        this.leader
+          ? `this replica (${this.lease.holder}) runs the active health checks`
+          : 'another replica runs the active health checks',
+      );
     if (this.stopped) return;
     this.leaseTimer = setTimeout(() => void this.renewLease(), LEASE_RENEW_MS);
     this.leaseTimer.unref();
@@ -103,6 +111,11 @@ export class ActiveHealthChecks implements OnApplicationBootstrap, OnApplication
     const result = await this.probeOnce(check);
     if (this.stopped) return;
     const change = probe.record(result);
+    healthChecks.inc({
+      application: check.target.applicationId,
+      endpoint: check.target.endpoint.id,
+      health: probe.health,
+    });
     if (change === 'healthy') {
       this.store.delete(check.key);
       this.logger.log(`${check.target.applicationId}/${check.target.endpoint.id} is healthy again`);

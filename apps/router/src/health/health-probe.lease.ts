@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type Redis from 'ioredis';
 
 /** Takes the lease when free, extends it when ours; 1 when we hold it after the call. */
@@ -20,7 +21,8 @@ return 0`;
  * Redis unreachable) every replica probes for itself, on its local state.
  */
 export class HealthProbeLease {
-  private readonly holder = randomUUID();
+  /** The lease's value: which process probes (`<host>/<pid>/<random>`; the host is the pod's name). */
+  readonly holder = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   private held = false;
 
   constructor(
