@@ -34,6 +34,8 @@ export class EndpointAvailability {
     const key = EndpointCooldowns.key(target.applicationId, endpointId);
     const coolingMs = this.cooldowns.remainingMs(key);
     if (coolingMs > 0) return { endpointId, kind: 'cooling_down', retryAfterMs: coolingMs };
+    const overloadedMs = this.cooldowns.overloadedMs(key);
+    if (overloadedMs > 0) return { endpointId, kind: 'overloaded', retryAfterMs: overloadedMs };
     const model = target.upstreamModel;
     if (model !== undefined) {
       const suspendedMs = this.cooldowns.suspendedMs(key, model);
@@ -51,18 +53,19 @@ export class EndpointAvailability {
   }
 
   /**
-   * A 429, or any failure that says when to come back (Anthropic's 529 overloaded), cools the endpoint
-   * down — for `model-based` applications it suspends the model instead, for the configured time (APK).
-   * 5xx, timeouts and connection errors count towards the breaker.
+   * A 429 cools the endpoint down until its retry-after — for `model-based` applications it suspends the
+   * model instead, for the configured time (APK); any other failure that says when to come back
+   * (Anthropic's 529 overloaded) skips it as overloaded until then. 5xx, timeouts and connection errors
+   * count towards the breaker.
    */
   failed(target: RouteTarget, error: UpstreamFailure): void {
     const key = EndpointCooldowns.key(target.applicationId, target.endpoint.id);
     const modelBased = target.policy.modelBased;
-    if (error.kind === 'rate_limited' || error.retryAfterMs !== null) {
-      if (modelBased !== null && target.upstreamModel !== undefined && error.kind === 'rate_limited')
+    if (error.kind === 'rate_limited') {
+      if (modelBased !== null && target.upstreamModel !== undefined)
         this.cooldowns.suspend(key, target.upstreamModel, modelBased.suspendMs);
       else this.cooldowns.coolDown(key, error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
-    }
+    } else if (error.retryAfterMs !== null) this.cooldowns.overload(key, error.retryAfterMs);
     if (error.kind === 'rate_limited') this.breakers.released(key);
     else this.breakers.failed(key, target.policy.circuitBreaker);
   }
@@ -78,6 +81,7 @@ export class EndpointAvailability {
     const model = target.upstreamModel;
     return Math.max(
       this.cooldowns.remainingMs(key),
+      this.cooldowns.overloadedMs(key),
       model === undefined ? 0 : this.cooldowns.suspendedMs(key, model),
     );
   }

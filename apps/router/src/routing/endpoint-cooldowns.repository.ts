@@ -25,6 +25,18 @@ export class EndpointCooldowns {
     return this.store.holdLeftMs(`cooldown:${key}`) ?? 0;
   }
 
+  /**
+   * Skips an overloaded endpoint for `ms`: a 5xx that said when to come back (Anthropic 529
+   * `overloaded_error`). Apart from 429 cool-downs, so errors say which it was.
+   */
+  overload(key: string, ms: number): void {
+    if (ms > 0) this.store.put(`overloaded:${key}`, ms, { keepLonger: true });
+  }
+
+  overloadedMs(key: string): number {
+    return this.store.holdLeftMs(`overloaded:${key}`) ?? 0;
+  }
+
   /** Leaves `model` of the endpoint out for `ms`. */
   suspend(key: string, model: string, ms: number): void {
     if (ms > 0) this.store.put(`suspended:${key}/${model}`, ms, { keepLonger: true });

@@ -173,15 +173,25 @@ export class EndpointFailover {
       this.availability.failed(target, error);
       walk.misses.push({
         target,
-        miss: { endpointId, kind: error.kind, reason: error.reason, retryAfterMs: null },
+        miss: { endpointId, kind: error.kind, reason: error.reason, retryAfterMs: error.retryAfterMs },
       });
       return plan.policy.fallback.has(TRIGGER[error.kind]) ? 'next' : 'stop';
     }
   }
 
-  /** Rate-limited endpoints report the cool-down left now, when the error is built. */
+  /**
+   * Rate-limited endpoints, and overloaded ones that said when to come back (Anthropic 529), report the
+   * cool-down left now, when the error is built.
+   */
   private withRemainingCooldown(miss: EndpointMiss, target: RouteTarget): EndpointMiss {
-    if (miss.kind !== 'cooling_down' && miss.kind !== 'rate_limited' && miss.kind !== 'suspended')
+    const overloaded =
+      miss.kind === 'overloaded' || (miss.kind === 'server_error' && miss.retryAfterMs !== null);
+    if (
+      !overloaded &&
+      miss.kind !== 'cooling_down' &&
+      miss.kind !== 'rate_limited' &&
+      miss.kind !== 'suspended'
+    )
       return miss;
     return { ...miss, retryAfterMs: this.availability.remainingMs(target) };
   }

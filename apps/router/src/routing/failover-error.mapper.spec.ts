@@ -31,6 +31,19 @@ const cooling = (endpointId: string, retryAfterMs: number): EndpointMiss => ({
   retryAfterMs,
 });
 
+/** Anthropic 529 overloaded: a 5xx that says when to come back. */
+const overloaded = (endpointId: string, retryAfterMs: number): EndpointMiss => ({
+  endpointId,
+  kind: 'server_error',
+  reason: 'HTTP 529',
+  retryAfterMs,
+});
+const open = (endpointId: string, retryAfterMs: number): EndpointMiss => ({
+  endpointId,
+  kind: 'circuit_open',
+  retryAfterMs,
+});
+
 const quota = (endpointId: string, retryAfterMs: number): EndpointMiss => ({
   endpointId,
   kind: 'rate_limiting',
@@ -110,6 +123,38 @@ describe('failoverError', () => {
       502,
       'all endpoints failed: a: its quota is used up (retry in 4000 ms); b: HTTP 500',
       undefined,
+    ],
+    [
+      'every endpoint overloaded (529): 503 with the soonest retry',
+      [overloaded('a', 5_000), overloaded('b', 2_000)],
+      'service_unavailable',
+      503,
+      'no endpoint is available: a: HTTP 529 (retry in 5000 ms); b: HTTP 529 (retry in 2000 ms)',
+      2_000,
+    ],
+    [
+      'overloaded, breakers open and rate limits: 503 with the soonest retry',
+      [overloaded('a', 5_000), open('b', 8_000), limited('c', 1_500)],
+      'service_unavailable',
+      503,
+      'no endpoint is available: a: HTTP 529 (retry in 5000 ms); b: circuit open (retry in 8000 ms); c: HTTP 429 (retry in 1500 ms)',
+      1_500,
+    ],
+    [
+      'an overloaded endpoint and a failed one: 502',
+      [overloaded('a', 5_000), http('b', 500)],
+      'upstream_error',
+      502,
+      'all endpoints failed: a: HTTP 529 (retry in 5000 ms); b: HTTP 500',
+      undefined,
+    ],
+    [
+      'endpoints not tried do not decide the status, but are listed',
+      [limited('a', 2_000), { endpointId: 'b', kind: 'not_tried', reason: 'retry budget exhausted' }],
+      'rate_limit_exceeded',
+      429,
+      'all endpoints are rate limited: a: HTTP 429 (retry in 2000 ms); b: not tried (retry budget exhausted)',
+      2_000,
     ],
     ['no endpoint at all', [], 'upstream_error', 502, 'The application has no endpoint to try.', undefined],
   ])('%s', (_name, misses, code, status, message, retryAfterMs) => {

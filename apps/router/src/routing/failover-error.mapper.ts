@@ -13,6 +13,8 @@ export type EndpointMiss =
       readonly model: string;
       readonly retryAfterMs: number;
     }
+  /** Skipped: it answered a 5xx that said when to come back (Anthropic 529 overloaded). */
+  | { readonly endpointId: string; readonly kind: 'overloaded'; readonly retryAfterMs: number }
   /** The endpoint's circuit breaker is open, or half-open with its probe under way. */
   | { readonly endpointId: string; readonly kind: 'circuit_open'; readonly retryAfterMs: number }
   /** Not attempted: the retry budget or the attempt limit ran out, or the fallback policy ends the walk. */
@@ -21,7 +23,10 @@ export type EndpointMiss =
       readonly endpointId: string;
       readonly kind: UpstreamFailureKind;
       readonly reason: string;
-      /** For `rate_limited`: the cool-down still left. */
+      /**
+       * For `rate_limited`, and a `server_error` that said when to come back (Anthropic 529
+       * overloaded): the cool-down still left.
+       */
       readonly retryAfterMs: number | null;
     };
 
@@ -31,11 +36,16 @@ const isLimited = (m: EndpointMiss) =>
   m.kind === 'suspended' ||
   m.kind === 'rate_limiting';
 
+/** A 5xx that says when to come back: the endpoint is overloaded, not broken (Anthropic 529). */
+const isOverloaded = (m: EndpointMiss) =>
+  m.kind === 'overloaded' || (m.kind === 'server_error' && m.retryAfterMs !== null);
+
 /**
  * The error of a request no endpoint served. Every endpoint rate limited (now, cooling down from before,
- * out of its own quota, or its model suspended) → 429 with the soonest retry; only open breakers and rate limits → 503 with the
- * soonest retry; every other failure a timeout → 504; otherwise 502. Endpoints not tried do not decide
- * the status. The message lists each endpoint and why, with reasons that never contain URLs or keys.
+ * out of its own quota, or its model suspended) → 429 with the soonest retry; only open breakers,
+ * overloaded endpoints and rate limits → 503 with the soonest retry; every other failure a timeout →
+ * 504; otherwise 502. Endpoints not tried do not decide the status. The message lists each endpoint and
+ * why, with reasons that never contain URLs or keys.
  */
 export function failoverError(misses: readonly EndpointMiss[]): GatewayError {
   if (misses.length === 0)
@@ -48,12 +58,14 @@ export function failoverError(misses: readonly EndpointMiss[]): GatewayError {
     return new GatewayError('rate_limit_exceeded', `all endpoints are rate limited: ${list}`, {
       retryAfterMs: soonest(limited),
     });
-  const open = decisive.filter((m) => m.kind === 'circuit_open');
-  if (open.length > 0 && open.length + limited.length === decisive.length)
+  const unavailable = decisive.filter((m) => m.kind === 'circuit_open' || isOverloaded(m));
+  if (unavailable.length > 0 && unavailable.length + limited.length === decisive.length)
     return new GatewayError('service_unavailable', `no endpoint is available: ${list}`, {
-      retryAfterMs: soonest([...open, ...limited]),
+      retryAfterMs: soonest([...unavailable, ...limited]),
     });
-  const failed = decisive.filter((m) => !isLimited(m) && m.kind !== 'circuit_open');
+  const failed = decisive.filter(
+    (m) => !isLimited(m) && m.kind !== 'circuit_open' && m.kind !== 'overloaded',
+  );
   const code =
     failed.length > 0 && failed.every((m) => m.kind === 'timeout') ? 'upstream_timeout' : 'upstream_error';
   return new GatewayError(code, `all endpoints failed: ${list}`);
@@ -73,6 +85,8 @@ function describe(miss: EndpointMiss): string {
       return `cooling down after HTTP 429 (retry in ${Math.ceil(miss.retryAfterMs)} ms)`;
     case 'suspended':
       return `model ${miss.model} suspended after HTTP 429 (retry in ${Math.ceil(miss.retryAfterMs)} ms)`;
+    case 'overloaded':
+      return `overloaded (retry in ${Math.ceil(miss.retryAfterMs)} ms)`;
     case 'circuit_open':
       return miss.retryAfterMs > 0
         ? `circuit open (retry in ${Math.ceil(miss.retryAfterMs)} ms)`
@@ -80,6 +94,7 @@ function describe(miss: EndpointMiss): string {
     case 'not_tried':
       return `not tried (${miss.reason})`;
     case 'rate_limited':
+    case 'server_error':
       return miss.retryAfterMs === null
         ? miss.reason
         : `${miss.reason} (retry in ${Math.ceil(miss.retryAfterMs)} ms)`;
