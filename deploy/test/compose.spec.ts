@@ -312,7 +312,9 @@ describe('docker-compose.yml', () => {
     });
 
     it('names every port the file publishes', () => {
-      const published = services.flatMap(([, s]) => (s.ports ?? []).map((p) => String(p).split(':')[1]));
+      const published = services.flatMap(([, s]) =>
+        (s.ports ?? []).map((p) => (typeof p === 'string' ? p.split(':')[1] : String(p.published))),
+      );
       expect(published.length).toBeGreaterThan(0);
       for (const port of published)
         expect({ port, named: new RegExp(`\\son ${port}\\b`).test(section.replace(/\s+/g, ' ')) }).toEqual({
