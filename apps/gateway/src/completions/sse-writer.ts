@@ -8,6 +8,8 @@ import { errorBody } from '../http/openai-error';
  * terminal `data: {"error": …}` frame and no [DONE]: never a clean-looking end to a truncated answer.
  */
 export class SseWriter {
+  #corked = false;
+
   constructor(private readonly res: ServerResponse) {}
 
   open(headers: Record<string, string>): void {
@@ -20,7 +22,19 @@ export class SseWriter {
     });
   }
 
+  /**
+   * Frames relayed in one turn of the event loop (an upstream read often carries several) leave in one
+   * write: the socket is corked at the first and uncorked once the turn's callbacks are done.
+   */
   data(json: string): void {
+    if (!this.#corked) {
+      this.#corked = true;
+      this.res.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        this.res.uncork();
+      });
+    }
     this.res.write(`data: ${json}\n\n`);
   }
 
