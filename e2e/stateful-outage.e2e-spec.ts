@@ -2,13 +2,10 @@ import { sha256Hex } from '@aigw/config';
 import type { MockLlm } from '@aigw/mock-llm';
 import { startMockLlm } from '@aigw/mock-llm';
 import type { RunningDeployment } from '@aigw/testing';
-import { freePort, startDistributedDeployment, waitUntil } from '@aigw/testing';
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
+import { ThrowawayRedis, startDistributedDeployment, waitUntil } from '@aigw/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createConnection } from 'node:net';
 import OpenAI from 'openai';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
@@ -36,19 +33,18 @@ applications:
   return path;
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 interface NotQueued {
   jobs: { notQueued: Record<string, number> };
+}
+
+/** `aigw_jobs_not_queued_total` by queue, from a Prometheus exposition. */
+function notQueuedSeries(exposition: string): Record<string, number> {
+  return Object.fromEntries(
+    [...exposition.matchAll(/^aigw_jobs_not_queued_total\{queue="([a-z]+)"\} (\d+)$/gm)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]),
+  );
 }
 
 /**
@@ -57,7 +53,7 @@ interface NotQueued {
  */
 describe('stateful features through outages, distributed mode', () => {
   let mock: MockLlm;
-  let redis: ChildProcess;
+  let redis: ThrowawayRedis;
   let gateway: RunningDeployment;
   let client: OpenAI;
   const database = `aigw_e2e_outage_${randomUUID().replace(/-/g, '')}`;
@@ -67,16 +63,12 @@ describe('stateful features through outages, distributed mode', () => {
     mock = await startMockLlm({ port: 0 });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${database}`);
-    const port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
-    await waitUntil(() => accepts(port), 10_000, []);
+    redis = await ThrowawayRedis.start();
     gateway = await startDistributedDeployment({
       configPath: writeConfig(mock.url),
       mockLlmUrl: mock.url,
       env: {
-        REDIS_URL: `redis://127.0.0.1:${port}`,
+        REDIS_URL: redis.url,
         DATABASE_URL: MACHINE_POSTGRES_URL.replace(/\/postgres$/, `/${database}`),
       },
     });
@@ -86,7 +78,7 @@ describe('stateful features through outages, distributed mode', () => {
   afterAll(async () => {
     await gateway?.stop();
     await mock?.close();
-    if (redis?.exitCode === null) redis.kill('SIGKILL');
+    await redis?.kill();
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
     // With Redis gone, each process gives its queues a few seconds to close.
@@ -101,6 +93,8 @@ describe('stateful features through outages, distributed mode', () => {
       .withResponse();
   const notQueued = async () =>
     ((await (await fetch(`${gateway.origin}/health`)).json()) as NotQueued).jobs.notQueued;
+  const notQueuedMetric = async () =>
+    notQueuedSeries(await (await fetch(`${gateway.origin}/metrics`)).text());
 
   it('refuses to continue a thread while the memory service is down (503, never a hang), and serves new threads', async () => {
     const first = await chat('one');
@@ -115,11 +109,11 @@ describe('stateful features through outages, distributed mode', () => {
     const fresh = await chat('new thread');
     expect(fresh.response.headers.get('x-thread-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(await notQueued()).toEqual({ memory: 0, prompts: 0, cache: 0 });
+    expect(await notQueuedMetric()).toEqual({ memory: 0, prompts: 0, cache: 0 });
   }, 30_000);
 
   it('answers every request while Redis is down, and counts what it could not queue', async () => {
-    redis.kill('SIGKILL');
-    await waitUntil(async () => redis.exitCode !== null || redis.signalCode !== null, 5_000, []);
+    await redis.kill();
     const answers = [];
     for (let i = 0; i < 3; i++) answers.push(await chat(`while redis is down ${i}`));
     for (const [i, { data }] of answers.entries())
@@ -133,5 +127,19 @@ describe('stateful features through outages, distributed mode', () => {
       15_000,
       [],
     );
+    // The same losses on /metrics, for Prometheus, and one warning line each in the gateway's log.
+    expect(await notQueuedMetric()).toEqual({ memory: 3, prompts: 3, cache: 0 });
+    const warnings = gateway.processes
+      .find((p) => p.name === 'gateway-0')!
+      .output.flatMap((line) => {
+        try {
+          return [JSON.parse(line) as { level?: string; context?: string; message?: unknown }];
+        } catch {
+          return [];
+        }
+      })
+      .filter((l) => l.level === 'warn' && l.context === 'JobRecorder prompts');
+    expect(warnings).toHaveLength(3);
+    expect(String(warnings[0]?.message)).toMatch(/^job prompt\.\S+ not queued \(1 so far\): /);
   }, 60_000);
 });

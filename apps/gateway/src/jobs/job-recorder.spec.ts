@@ -1,4 +1,5 @@
 import { InProcessJobQueue } from '@aigw/jobs';
+import { jobsNotQueued } from '@aigw/observability';
 import { JobRecorder } from './job-recorder';
 
 describe('JobRecorder', () => {
@@ -21,6 +22,9 @@ describe('JobRecorder', () => {
     await queue.close();
   });
 
+  const notQueuedMetric = async (queue: string) =>
+    (await jobsNotQueued.get()).values.find((v) => v.labels.queue === queue)?.value;
+
   it('never rejects when the queue is unavailable: it counts what it could not queue', async () => {
     const queue = new InProcessJobQueue<{ id: string }>('closed');
     await queue.close();
@@ -30,8 +34,10 @@ describe('JobRecorder', () => {
       attempts: 3,
       backoffMs: 10,
     });
+    expect(await notQueuedMetric('closed')).toBe(0);
     await expect(recorder.record({ id: 'a' })).resolves.toBeUndefined();
     await recorder.record({ id: 'b' });
     expect({ name: recorder.name, lost: recorder.notQueuedCount }).toEqual({ name: 'closed', lost: 2 });
+    expect(await notQueuedMetric('closed')).toBe(2);
   });
 });

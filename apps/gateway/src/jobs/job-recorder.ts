@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { JobQueue } from '@aigw/jobs';
+import { jobsNotQueued } from '@aigw/observability';
 
 export interface JobRecorderOptions<TData> {
   readonly jobName: string;
@@ -19,7 +20,8 @@ export interface NotQueuedCounter {
 /**
  * Durable work of the gateway (memory appends, prompt records) handed to a job queue off the request
  * path: the response never waits for it, and a queue outage (Redis down) never fails a request. What
- * could not be queued is counted (`notQueuedCount`, on `/health`) and logged.
+ * could not be queued is counted (`notQueuedCount` on `/health`, `aigw_jobs_not_queued_total` on
+ * `/metrics`) and logged.
  */
 export class JobRecorder<TData> implements NotQueuedCounter {
   readonly #logger: Logger;
@@ -30,6 +32,8 @@ export class JobRecorder<TData> implements NotQueuedCounter {
     private readonly options: JobRecorderOptions<TData>,
   ) {
     this.#logger = new Logger(`JobRecorder ${queue.name}`);
+    // Exported at 0 from the start, so a rate over the first loss is defined.
+    jobsNotQueued.inc({ queue: queue.name }, 0);
   }
 
   /** Resolves once the job is queued or given up on (never rejects). */
@@ -43,6 +47,7 @@ export class JobRecorder<TData> implements NotQueuedCounter {
       })
       .catch((error: unknown) => {
         this.#notQueued++;
+        jobsNotQueued.inc({ queue: this.queue.name });
         this.#logger.warn(`job ${jobId} not queued (${this.#notQueued} so far): ${(error as Error).message}`);
       });
   }

@@ -44,3 +44,15 @@ export const usageRecordsDropped = new Counter({
   help: 'Usage records the gateway could not queue (the job queue was unavailable).',
   registers: [metricsRegistry],
 });
+
+/**
+ * The gateway's durable follow-up jobs it could not queue (the job queue was unavailable, i.e. Redis
+ * down), by queue: `memory` (thread turns), `prompts` (prompt records), `cache` (cache writes). Each is
+ * lost work, also logged; usage records have their own counter above.
+ */
+export const jobsNotQueued = new Counter({
+  name: 'aigw_jobs_not_queued_total',
+  help: 'Follow-up jobs the gateway could not queue (the job queue was unavailable), by queue.',
+  labelNames: ['queue'],
+  registers: [metricsRegistry],
+});
