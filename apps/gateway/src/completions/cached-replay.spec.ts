@@ -1,5 +1,5 @@
 import { pieces, replayChunks } from './cached-replay';
-import { StreamAssembly } from './stream-assembly';
+import { StreamAssembler } from './stream-assembler';
 
 const chat = {
   id: 'chatcmpl-1',
@@ -39,6 +39,18 @@ const toolCall = {
   ],
 };
 
+const refusal = {
+  ...chat,
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content: null, refusal: 'I cannot help with that.' },
+      logprobs: null,
+      finish_reason: 'stop',
+    },
+  ],
+};
+
 const legacy = {
   id: 'cmpl-1',
   object: 'text_completion',
@@ -70,11 +82,12 @@ describe('replaying a cached answer as a stream', () => {
   it.each([
     ['a chat answer', chat],
     ['a tool call', toolCall],
+    ['a refusal', refusal],
     ['a legacy completion', legacy],
   ])('assembles back into the same response: %s', (_case, body) => {
-    const assembly = new StreamAssembly();
-    for (const chunk of replayChunks(body, true)) assembly.add(chunk);
-    expect(assembly.result()).toEqual(body);
+    const assembler = new StreamAssembler();
+    for (const chunk of replayChunks(body, true)) assembler.add(chunk);
+    expect(assembler.response()).toEqual(body);
   });
 
   it.each([
@@ -86,60 +99,5 @@ describe('replaying a cached answer as a stream', () => {
   ])('cuts %j into pieces that join back into it', (text) => {
     expect(pieces(text).join('')).toBe(text);
     expect(pieces(text).every((p) => p !== '')).toBe(true);
-  });
-});
-
-describe('StreamAssembly', () => {
-  it('joins content and tool-call fragments per choice, in index order, with the usage reported at the end', () => {
-    const assembly = new StreamAssembly();
-    const head = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm' };
-    const add = (choices: unknown[]) => assembly.add(JSON.stringify({ ...head, choices }));
-    add([{ index: 1, delta: { role: 'assistant', content: 'B' } }]);
-    add([{ index: 0, delta: { role: 'assistant', content: 'A' } }]);
-    add([
-      {
-        index: 0,
-        delta: {
-          tool_calls: [{ index: 0, id: 't', type: 'function', function: { name: 'f', arguments: '{"a"' } }],
-        },
-      },
-    ]);
-    add([
-      {
-        index: 0,
-        delta: { tool_calls: [{ index: 0, function: { arguments: ':1}' } }] },
-        finish_reason: 'tool_calls',
-      },
-    ]);
-    add([{ index: 1, delta: { content: 'b' }, finish_reason: 'stop' }]);
-    assembly.usage({ prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 });
-    expect(assembly.result()).toEqual({
-      id: 'c',
-      object: 'chat.completion',
-      created: 1,
-      model: 'm',
-      usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 },
-      choices: [
-        {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: 'A',
-            tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
-          },
-          logprobs: null,
-          finish_reason: 'tool_calls',
-        },
-        { index: 1, message: { role: 'assistant', content: 'Bb' }, logprobs: null, finish_reason: 'stop' },
-      ],
-    });
-  });
-
-  it('gives nothing to cache for a garbled or an empty stream', () => {
-    const garbled = new StreamAssembly();
-    garbled.add('{"choices":[{"index":0,"delta":{"content":"a"}}]}');
-    garbled.add('{not json');
-    expect(garbled.result()).toBeNull();
-    expect(new StreamAssembly().result()).toBeNull();
   });
 });

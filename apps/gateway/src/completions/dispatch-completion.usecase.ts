@@ -24,7 +24,7 @@ import { sendCachedAnswer } from './cached-answer';
 import type { CacheOutcome, CompletionCache } from './completion-cache';
 import { cacheHeaders } from './completion-cache';
 import { SseWriter } from './sse-writer';
-import { StreamAssembly } from './stream-assembly';
+import { StreamAssembler } from './stream-assembler';
 
 const SUBJECTS: Record<Operation, { unary: string; stream: string | null }> = {
   chat: { unary: Subjects.router.chat, stream: Subjects.router.chatStream },
@@ -192,7 +192,7 @@ export class DispatchCompletion {
   ): Promise<void> {
     void reply.hijack();
     const sse = new SseWriter(reply.raw);
-    const assembly = cached.kind === 'miss' && cached.write ? new StreamAssembly() : null;
+    const assembly = cached.kind === 'miss' && cached.write ? new StreamAssembler() : null;
     let started = false;
     let recorded = false;
     const chunks: string[] = [];
@@ -239,7 +239,7 @@ export class DispatchCompletion {
             } else {
               usage.upstreamEnded();
               usage.tokens(event.usage);
-              assembly?.usage(event.usage);
+              assembly?.reportedUsage(event.usage);
             }
           },
           error: (error: unknown) => {
@@ -253,7 +253,7 @@ export class DispatchCompletion {
             if (started) {
               sse.done();
               record(200);
-              if (assembly !== null) this.cache.store(cached, routeRequest, operation, assembly.result());
+              if (assembly !== null) this.cache.store(cached, routeRequest, operation, assembly.response());
             } else {
               const error = new GatewayError(
                 'upstream_error',

@@ -13,7 +13,7 @@ function assemble(chunks: readonly string[]): StreamAssembler {
   return assembler;
 }
 
-describe('StreamAssembler', () => {
+describe('StreamAssembler: choice 0, for memory and prompt records', () => {
   it.each([
     [
       'content split over chunks, role first',
@@ -87,5 +87,66 @@ describe('StreamAssembler', () => {
     const assembler = assemble([text('Once '), text('upon'), text('')]);
     expect(assembler.text()).toBe('Once upon');
     expect(assembler.message()).toBeNull();
+  });
+});
+
+describe('StreamAssembler: the whole response, for the cache', () => {
+  it('joins content and tool-call fragments per choice, in index order, with the usage reported at the end', () => {
+    const assembly = new StreamAssembler();
+    const head = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm' };
+    const add = (choices: unknown[]) => assembly.add(JSON.stringify({ ...head, choices }));
+    add([{ index: 1, delta: { role: 'assistant', content: 'B' } }]);
+    add([{ index: 0, delta: { role: 'assistant', content: 'A' } }]);
+    add([
+      {
+        index: 0,
+        delta: {
+          tool_calls: [{ index: 0, id: 't', type: 'function', function: { name: 'f', arguments: '{"a"' } }],
+        },
+      },
+    ]);
+    add([
+      {
+        index: 0,
+        delta: { tool_calls: [{ index: 0, function: { arguments: ':1}' } }] },
+        finish_reason: 'tool_calls',
+      },
+    ]);
+    add([{ index: 1, delta: { content: 'b' }, finish_reason: 'stop' }]);
+    assembly.reportedUsage({ prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 });
+    expect(assembly.response()).toEqual({
+      id: 'c',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
+      usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 },
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: 'A',
+            tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+          },
+          logprobs: null,
+          finish_reason: 'tool_calls',
+        },
+        { index: 1, message: { role: 'assistant', content: 'Bb' }, logprobs: null, finish_reason: 'stop' },
+      ],
+    });
+  });
+
+  it('a garbled frame spoils the response to cache, not the message memory keeps', () => {
+    const assembler = assemble([chunk({ role: 'assistant', content: 'kept' }), '{not json']);
+    expect(assembler.response()).toBeNull();
+    expect(assembler.message()).toEqual({ role: 'assistant', content: 'kept' });
+  });
+
+  it('gives nothing to cache for a garbled or an empty stream', () => {
+    const garbled = new StreamAssembler();
+    garbled.add('{"choices":[{"index":0,"delta":{"content":"a"}}]}');
+    garbled.add('{not json');
+    expect(garbled.response()).toBeNull();
+    expect(new StreamAssembler().response()).toBeNull();
   });
 });
