@@ -1,13 +1,14 @@
 import { sha256Hex } from '@aigw/config';
 import type { MockLlm } from '@aigw/mock-llm';
 import { startMockLlm } from '@aigw/mock-llm';
-import type { ReceivedSpan, RunningDeployment } from '@aigw/testing';
+import type { PgliteProcess, ReceivedSpan, RunningDeployment } from '@aigw/testing';
 import {
   OtlpReceiver,
   SpanKinds,
   dashboardSeries,
   startDistributedDeployment,
   startEmbeddedDeployment,
+  startPgliteProcess,
   waitUntil,
 } from '@aigw/testing';
 import { randomBytes } from 'node:crypto';
@@ -29,7 +30,18 @@ function writeConfig(mockUrl: string): string {
 auth:
   keys:
     - { id: obs, sha256: ${sha256Hex(KEY)} }
+cacheSettings: { cacheEnabled: true, vectorizer: local, lookupTimeoutMs: 3000 }
 applications:
+  - id: cached
+    type: chat
+    cacheSettings: { useCache: true, searchType: CS, searchDistance: 0.8, searchContent: { includeRoles: user } }
+    endpoints:
+${ep('cached-main', 0)}
+  - id: remembered
+    type: chat
+    memorySettings: { useMemory: true, msgCount: 5 }
+    endpoints:
+${ep('remembered-main', 0)}
   - id: traced
     type: chat
     endpoints:
@@ -59,12 +71,26 @@ const modes = [
   [
     'embedded',
     startEmbeddedDeployment,
-    { gateway: 'aigw-embedded', router: 'aigw-embedded', metrics: 'aigw-embedded', redis: false },
+    {
+      gateway: 'aigw-embedded',
+      router: 'aigw-embedded',
+      metrics: 'aigw-embedded',
+      cache: 'aigw-embedded',
+      memory: 'aigw-embedded',
+      redis: false,
+    },
   ],
   [
     'distributed',
     startDistributedDeployment,
-    { gateway: 'aigw-gateway', router: 'aigw-router', metrics: 'aigw-metrics', redis: true },
+    {
+      gateway: 'aigw-gateway',
+      router: 'aigw-router',
+      metrics: 'aigw-metrics',
+      cache: 'aigw-cache',
+      memory: 'aigw-memory',
+      redis: true,
+    },
   ],
 ] as const;
 
@@ -96,26 +122,31 @@ function jsonLines(deployment: RunningDeployment): LogLine[] {
     });
 }
 
-describe.each(modes)('observability, %s mode', (_mode, start, services) => {
+describe.each(modes)('observability, %s mode', (mode, start, services) => {
   let mock: MockLlm;
   let otlp: OtlpReceiver;
+  // Distributed: the cache's semantic tier needs pgvector, which the machine's Postgres lacks.
+  let pglite: PgliteProcess | null = null;
   let gateway: RunningDeployment;
   let client: OpenAI;
 
   beforeAll(async () => {
     mock = await startMockLlm({ port: 0 });
     otlp = await OtlpReceiver.start();
+    if (mode === 'distributed') pglite = await startPgliteProcess();
     gateway = await start({
       configPath: writeConfig(mock.url),
-      env: { ...otlp.env(), LOG_LEVEL: 'info' },
+      env: { ...otlp.env(), LOG_LEVEL: 'info', ...(pglite ? { DATABASE_URL: pglite.url } : {}) },
       mockLlmUrl: mock.url,
       healthPorts: true,
+      startTimeoutMs: 90_000,
     });
     client = new OpenAI({ apiKey: KEY, baseURL: gateway.baseUrl, maxRetries: 0 });
-  }, 120_000);
+  }, 150_000);
 
   afterAll(async () => {
     await gateway?.stop();
+    await pglite?.stop();
     await otlp?.close();
     await mock?.close();
   });
@@ -204,6 +235,105 @@ describe.each(modes)('observability, %s mode', (_mode, start, services) => {
       expect(spans.some((s) => s.name === 'evalsha' && s.parentSpanId === queued.spanId)).toBe(true);
     // No prompt text on any span unless opted in.
     expect(JSON.stringify(spans)).not.toContain(SECRET_PROMPT);
+  });
+
+  /** The span and its ancestors up to the root, by parent id (the ids the receiver has so far). */
+  const ancestry = (spans: readonly ReceivedSpan[], span: ReceivedSpan): ReceivedSpan[] => {
+    const chain = [span];
+    for (;;) {
+      const parent = spans.find((s) => s.spanId === chain.at(-1)?.parentSpanId);
+      if (parent === undefined) return chain;
+      chain.push(parent);
+    }
+  };
+
+  it('shows the cache lookup and the memory load as spans of their own, under the gateway, with what they found', async () => {
+    const ask = (model: string, content: string, headers: Record<string, string>) =>
+      client.chat.completions
+        .create({ model, messages: [{ role: 'user', content }] }, { headers })
+        .withResponse();
+    // A miss, then (once the write job has run) an exact hit, then a semantic one: other words' spacing.
+    const miss = traceparent();
+    await ask('cached', 'What is an HNSW index?', { traceparent: miss.header });
+    await waitUntil(
+      async () =>
+        (await ask('cached', 'What is an HNSW index?', {})).response.headers.get('x-aigw-cache') === 'hit',
+      15_000,
+      gateway.processes,
+    );
+    const hit = traceparent();
+    const answered = await ask('cached', 'what is an HNSW index!!', { traceparent: hit.header });
+    expect(answered.response.headers.get('x-aigw-cache-tier')).toBe('semantic');
+
+    const lookupOf = async (traceId: string) => {
+      const spans = await spansOf(traceId, (found) =>
+        [
+          (s: ReceivedSpan) => s.kind === SpanKinds.server,
+          (s: ReceivedSpan) => s.name === 'send cache.v1.lookup',
+          (s: ReceivedSpan) => s.name === 'cache lookup',
+        ].every((wanted) => found.some(wanted)),
+      );
+      const lookup = spans.find((s) => s.name === 'cache lookup')!;
+      const chain = ancestry(spans, lookup).map((s) => [s.service, s.name]);
+      expect(chain).toEqual([
+        [services.cache, 'cache lookup'],
+        [services.cache, 'process cache.v1.lookup'],
+        [services.gateway, 'send cache.v1.lookup'],
+        [services.gateway, 'POST /v1/chat/completions'],
+      ]);
+      return lookup.attributes;
+    };
+    expect(await lookupOf(miss.traceId)).toMatchObject({
+      'aigw.application.id': 'cached',
+      'aigw.cache.result': 'miss',
+      'aigw.cache.search_type': 'CS',
+    });
+    const semantic = await lookupOf(hit.traceId);
+    expect(semantic).toMatchObject({
+      'aigw.application.id': 'cached',
+      'aigw.cache.result': 'hit',
+      'aigw.cache.tier': 'semantic',
+    });
+    expect(semantic['aigw.cache.similarity']).toBeCloseTo(
+      Number(answered.response.headers.get('x-aigw-cache-similarity')),
+      3,
+    );
+
+    // Memory: a new thread, then its continuation (which loads it), then an unknown thread.
+    const first = await ask('remembered', 'remember me', {});
+    const threadId = first.response.headers.get('x-thread-id')!;
+    const loadOf = async (headers: Record<string, string>) => {
+      const { traceId, header } = traceparent();
+      await ask('remembered', 'and now?', { ...headers, traceparent: header }).catch(() => undefined);
+      const spans = await spansOf(traceId, (found) =>
+        [
+          (s: ReceivedSpan) => s.kind === SpanKinds.server,
+          (s: ReceivedSpan) => s.name === 'memory load',
+        ].every((wanted) => found.some(wanted)),
+      );
+      const load = spans.find((s) => s.name === 'memory load')!;
+      expect(ancestry(spans, load).map((s) => [s.service, s.name])).toEqual([
+        [services.memory, 'memory load'],
+        [services.memory, 'process memory.v1.load'],
+        [services.gateway, 'send memory.v1.load'],
+        [services.gateway, 'POST /v1/chat/completions'],
+      ]);
+      return load;
+    };
+    await waitUntil(
+      async () => (await ask('remembered', 'ping', { 'x-thread-id': threadId }).catch(() => null)) !== null,
+      15_000,
+      gateway.processes,
+    );
+    const found = await loadOf({ 'x-thread-id': threadId });
+    expect(found.attributes).toMatchObject({
+      'aigw.application.id': 'remembered',
+      'aigw.memory.thread_found': true,
+    });
+    expect(found.attributes['aigw.memory.history_messages']).toBeGreaterThanOrEqual(2);
+    const unknown = await loadOf({ 'x-thread-id': '00000000-0000-4000-8000-000000000000' });
+    expect(unknown.attributes['aigw.memory.thread_found']).toBe(false);
+    expect(unknown.statusCode).not.toBe(2);
   });
 
   it('records a stream as one GenAI span with its usage, and a failover as a failed upstream span', async () => {

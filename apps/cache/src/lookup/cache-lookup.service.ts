@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Span } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { CacheSettings, GatewayConfig } from '@aigw/config';
 import { entryExpiryMs, searchThreshold } from '@aigw/config';
 import type { CacheLookupReply, CacheLookupRequest } from '@aigw/contracts';
@@ -10,6 +12,8 @@ import { IDENTICAL_SCORE, passesThreshold, requestDecision } from '../keys/cache
 import { requestKeys } from '../keys/request-keys';
 import type { SemanticRepository } from '../semantic/semantic.repository';
 import type { CacheStats, LookupOutcome } from '../stats/cache-stats';
+
+const tracer = trace.getTracer('aigw.cache');
 
 /**
  * One lookup: the exact tier first (a hash of the normalised request), then the semantic tier (the
@@ -43,13 +47,39 @@ export class CacheLookupService {
     return this.#config.applications.filter((a) => this.settingsOf(a.id) !== null).map((a) => a.id);
   }
 
-  async lookup(request: CacheLookupRequest): Promise<CacheLookupReply> {
+  /**
+   * In a span of its own (`cache lookup`, under the bus hop's consumer span), with what it found:
+   * `aigw.cache.result` (hit, miss, skip, unavailable), the tier of a hit, and the similarity of the
+   * nearest entry (of a hit, or of a semantic miss that had a candidate below the threshold).
+   */
+  lookup(request: CacheLookupRequest): Promise<CacheLookupReply> {
+    return tracer.startActiveSpan(
+      'cache lookup',
+      { attributes: { 'aigw.application.id': request.applicationId, 'aigw.operation': request.operation } },
+      async (span) => {
+        try {
+          const reply = await this.#lookup(request, span);
+          endLookupSpan(span, reply);
+          return reply;
+        } catch (error: unknown) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  async #lookup(request: CacheLookupRequest, span: Span): Promise<CacheLookupReply> {
     const settings = this.settingsOf(request.applicationId);
     if (settings === null) return { result: 'skip', reason: 'the application is not cached' };
     const decision = requestDecision(request.body, settings);
     if (!decision.cacheable) return { result: 'skip', reason: decision.reason };
 
-    const reply = await this.#search(request, settings);
+    span.setAttribute('aigw.cache.search_type', settings.searchType);
+    const reply = await this.#search(request, settings, span);
     const outcome: LookupOutcome =
       reply.result === 'hit'
         ? { result: 'hit', similarity: reply.similarity }
@@ -61,7 +91,7 @@ export class CacheLookupService {
     return reply;
   }
 
-  async #search(request: CacheLookupRequest, settings: CacheSettings): Promise<CacheLookupReply> {
+  async #search(request: CacheLookupRequest, settings: CacheSettings, span: Span): Promise<CacheLookupReply> {
     const keys = requestKeys(request, settings);
     let stage = 'exact tier';
     try {
@@ -87,6 +117,7 @@ export class CacheLookupService {
         embedding,
         createdAfter: new Date(Date.now() - entryExpiryMs(settings)),
       });
+      if (nearest !== null) span.setAttribute('aigw.cache.similarity', nearest.score);
       if (nearest !== null && passesThreshold(settings.searchType, nearest.score, searchThreshold(settings)))
         return { result: 'hit', tier: 'semantic', similarity: nearest.score, body: nearest.response };
       return { result: 'miss', embedding };
@@ -96,6 +127,16 @@ export class CacheLookupService {
       return { result: 'unavailable', reason };
     }
   }
+}
+
+function endLookupSpan(span: Span, reply: CacheLookupReply): void {
+  span.setAttribute('aigw.cache.result', reply.result);
+  if (reply.result === 'hit')
+    span.setAttributes({ 'aigw.cache.tier': reply.tier, 'aigw.cache.similarity': reply.similarity });
+  else if (reply.result === 'skip') span.setAttribute('aigw.cache.skip_reason', reply.reason);
+  // A store failed: the gateway serves a miss, and the span says why.
+  else if (reply.result === 'unavailable')
+    span.setStatus({ code: SpanStatusCode.ERROR, message: reply.reason });
 }
 
 export function isZero(vector: readonly number[]): boolean {

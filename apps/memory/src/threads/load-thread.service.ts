@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { GatewayConfig } from '@aigw/config';
 import { GATEWAY_CONFIG, memoryPolicy } from '@aigw/config';
 import type { MemoryLoadReply, MemoryLoadRequest } from '@aigw/contracts';
@@ -19,6 +20,8 @@ export const PENDING_WAIT_MS = 1_000;
 export const PENDING_WINDOW_MS = 30_000;
 const POLL_MS = 20;
 
+const tracer = trace.getTracer('aigw.memory');
+
 /** `memory.v1.load`: the history of a live thread of this application and key, trimmed to `msgCount`. */
 @Injectable()
 export class LoadThreadService {
@@ -28,7 +31,37 @@ export class LoadThreadService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async load(request: MemoryLoadRequest): Promise<MemoryLoadReply> {
+  /**
+   * In a span of its own (`memory load`, under the bus hop's consumer span): whether a live thread was
+   * found (`aigw.memory.thread_found`) and how many messages of history it gave. An unknown or expired
+   * thread is the client's 404, not a failed span.
+   */
+  load(request: MemoryLoadRequest): Promise<MemoryLoadReply> {
+    return tracer.startActiveSpan(
+      'memory load',
+      { attributes: { 'aigw.application.id': request.applicationId } },
+      async (span) => {
+        try {
+          const reply = await this.#load(request);
+          span.setAttributes({
+            'aigw.memory.thread_found': true,
+            'aigw.memory.history_messages': reply.history.length,
+            'aigw.memory.system_messages': reply.system.length,
+          });
+          return reply;
+        } catch (error: unknown) {
+          if (error instanceof GatewayError && error.code === 'thread_not_found')
+            span.setAttribute('aigw.memory.thread_found', false);
+          else span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  async #load(request: MemoryLoadRequest): Promise<MemoryLoadReply> {
     const app = this.config.applications.find((a) => a.id === request.applicationId);
     const policy = app === undefined ? null : memoryPolicy(app, this.config);
     if (policy === null || !policy.useMemory)
