@@ -5,3 +5,4 @@ export * from './dashboard-queries';
 export * from './otlp-receiver';
 export * from './throwaway-redis';
 export * from './pglite-process';
+export * from './prometheus-server';
