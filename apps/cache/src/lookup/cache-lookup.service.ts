@@ -10,7 +10,8 @@ import type { Embedder } from '../embedding/embedder';
 import type { ExactStore } from '../exact/exact-store';
 import { IDENTICAL_SCORE, passesThreshold, requestDecision } from '../keys/cache-policy';
 import { requestKeys } from '../keys/request-keys';
-import type { SemanticRepository } from '../semantic/semantic.repository';
+import type { Nearest, SemanticRepository } from '../semantic/semantic.repository';
+import { EF_SEARCH_CONFIRM, EF_SEARCH_FIRST } from '../semantic/semantic.repository';
 import type { CacheStats, LookupOutcome } from '../stats/cache-stats';
 
 const tracer = trace.getTracer('aigw.cache');
@@ -109,16 +110,27 @@ export class CacheLookupService {
       // A text with no word (punctuation only) embeds to zero, which no distance is defined for.
       if (isZero(embedding)) return { result: 'miss', embedding: null };
       stage = 'semantic tier';
-      const nearest = await this.semantic.nearest({
+      const nearestQuery = {
         applicationId: request.applicationId,
         consumerScope: keys.consumerScope,
         contextKey: keys.contextKey,
         searchType: settings.searchType,
         embedding,
         createdAfter: new Date(Date.now() - entryExpiryMs(settings)),
-      });
+      };
+      const passes = (nearest: Nearest | null): nearest is Nearest =>
+        nearest !== null && passesThreshold(settings.searchType, nearest.score, searchThreshold(settings));
+      // A quick walk first; a wider one only to confirm a miss (see EF_SEARCH_FIRST). None at all in
+      // the context: the filtered walk has already gone through as many entries as it may.
+      let efSearch = EF_SEARCH_FIRST;
+      let nearest = await this.semantic.nearest(nearestQuery, efSearch);
+      if (nearest !== null && !passes(nearest)) {
+        efSearch = EF_SEARCH_CONFIRM;
+        nearest = await this.semantic.nearest(nearestQuery, efSearch);
+      }
+      span.setAttribute('aigw.cache.hnsw_ef_search', efSearch);
       if (nearest !== null) span.setAttribute('aigw.cache.similarity', nearest.score);
-      if (nearest !== null && passesThreshold(settings.searchType, nearest.score, searchThreshold(settings)))
+      if (passes(nearest))
         return { result: 'hit', tier: 'semantic', similarity: nearest.score, body: nearest.response };
       return { result: 'miss', embedding };
     } catch (error: unknown) {

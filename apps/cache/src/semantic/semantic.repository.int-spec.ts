@@ -144,6 +144,42 @@ describe('SemanticRepository on PGlite with pgvector', () => {
     ).toBeNull();
   });
 
+  it('quotes every value of its one-message query: a scope with quotes and backslashes finds only its own', async () => {
+    const scope = { applicationId: "o'brien\\app", contextKey: "c' OR '1'='1", consumerScope: '\\x27; --' };
+    await repository.insert({
+      requestId: 'quoted',
+      ...scope,
+      embedding: unitVector(7),
+      response: { quoted: true },
+    });
+    expect(await repository.nearest(query('CS', unitVector(7), scope))).toMatchObject({
+      response: { quoted: true },
+    });
+    // The injection-shaped context key is a value, not SQL: another context key finds nothing.
+    expect(await repository.nearest(query('CS', unitVector(7), { ...scope, contextKey: 'c' }))).toBeNull();
+  });
+
+  it.each([1, 40, 100])(
+    'walks with ef_search %i and finds the one entry of its context among the big one',
+    async (ef) => {
+      const scope = { applicationId: 'app', consumerScope: '', contextKey: `ef-${ef}` };
+      await repository.insert({
+        requestId: `ef-${ef}`,
+        ...scope,
+        embedding: unitVector(11),
+        response: { ef },
+      });
+      const probe = unitVector(11).map((c, i) => c + (i === 0 ? 0.01 : 0));
+      const nearest = await repository.nearest(query('CS', probe, scope), ef);
+      expect(nearest?.response).toEqual({ ef });
+      expect(nearest?.score).toBeGreaterThan(0.99);
+    },
+  );
+
+  it('refuses an ef_search pgvector would not take', async () => {
+    await expect(repository.nearest(query('CS', unitVector(1)), 0)).rejects.toThrow(TypeError);
+  });
+
   it('writes once per request id, and deletes what was created before a cutoff', async () => {
     const entry = {
       requestId: 'once',

@@ -1,12 +1,22 @@
 import type { SearchType } from '@aigw/config';
+import { escapeLiteral } from 'pg';
 import type { DataSource } from 'typeorm';
 import { assertDimensions, DISTANCE, vectorIndexStatements } from './vector-indexes';
 
-/** Bound on one nearest-neighbour query: a slow database is a miss, not a slow request. */
+/**
+ * Bound on one nearest-neighbour query on Postgres: a slow database is a miss, not a slow request.
+ * (PGlite, single-threaded WASM, has no timers: there the lookup's own timeout at the gateway bounds it.)
+ */
 export const SEARCH_STATEMENT_TIMEOUT_MS = 400;
 
-/** Candidates the HNSW walk keeps (pgvector's default is 40): a little latency for a better recall. */
-export const EF_SEARCH = 100;
+/**
+ * Candidates the HNSW walk keeps (`hnsw.ef_search`). The walk is what a semantic lookup costs (its
+ * distance computations; on PGlite about 4 ms at 40 and 8 ms at 100 with 100,000 entries): a lookup
+ * first walks with pgvector's default 40, and only when that finds nothing above the threshold walks
+ * again with 100 (the recall of a confirmed miss; a miss then pays an upstream call anyway).
+ */
+export const EF_SEARCH_FIRST = 40;
+export const EF_SEARCH_CONFIRM = 100;
 
 export interface NearestQuery {
   readonly applicationId: string;
@@ -45,44 +55,42 @@ export class SemanticRepository {
    * The closest entry of the same scope and context, through the HNSW index of the search type. The
    * filter is applied while the index is walked (`hnsw.iterative_scan`, pgvector ≥ 0.8): otherwise the
    * index yields its `ef_search` nearest of every scope and the filter may leave none.
+   *
+   * One round trip: the settings (`SET LOCAL`) and the query go as one simple-protocol message, which
+   * Postgres runs as one implicit transaction, so the settings hold for the query and end with it. The
+   * simple protocol takes no parameters: the values are quoted by `pg`'s `escapeLiteral`, the vector
+   * is numbers only (`vectorLiteral`) and the rest are integers of ours.
    */
-  async nearest(query: NearestQuery): Promise<Nearest | null> {
+  async nearest(query: NearestQuery, efSearch: number = EF_SEARCH_CONFIRM): Promise<Nearest | null> {
     const dimensions = query.embedding.length;
     assertDimensions(dimensions);
+    if (!Number.isInteger(efSearch) || efSearch < 1 || efSearch > 1_000)
+      throw new TypeError(`ef_search ${efSearch} is not an integer in 1..1000 (pgvector's bound)`);
     const { operator } = DISTANCE[query.searchType];
-    const distance = `embedding::vector(${dimensions}) ${operator} $1::vector(${dimensions})`;
+    const vector = `${escapeLiteral(vectorLiteral(query.embedding))}::vector(${dimensions})`;
+    const distance = `embedding::vector(${dimensions}) ${operator} ${vector}`;
     const score =
       query.searchType === 'CS'
         ? `1 - (${distance})`
         : query.searchType === 'IP'
           ? `-(${distance})`
           : distance;
+    const sql =
+      `SET LOCAL hnsw.iterative_scan = strict_order; SET LOCAL hnsw.ef_search = ${efSearch}; ` +
+      `SET LOCAL statement_timeout = ${SEARCH_STATEMENT_TIMEOUT_MS}; ` +
+      `SELECT response, ${score} AS score FROM cache_entries
+        WHERE dimensions = ${dimensions} AND application_id = ${escapeLiteral(query.applicationId)}
+          AND context_key = ${escapeLiteral(query.contextKey)}
+          AND consumer_scope = ${escapeLiteral(query.consumerScope)}
+          AND created_at >= ${escapeLiteral(query.createdAfter.toISOString())}::timestamptz
+        ORDER BY ${distance} LIMIT 1`;
     const runner = this.dataSource.createQueryRunner();
     try {
-      await runner.startTransaction();
-      await runner.query(
-        `SET LOCAL hnsw.iterative_scan = strict_order; SET LOCAL hnsw.ef_search = ${EF_SEARCH}; ` +
-          `SET LOCAL statement_timeout = ${SEARCH_STATEMENT_TIMEOUT_MS}`,
-      );
-      const rows = (await runner.query(
-        `SELECT response, ${score} AS score FROM cache_entries
-          WHERE dimensions = ${dimensions} AND application_id = $2 AND context_key = $3
-            AND consumer_scope = $4 AND created_at >= $5
-          ORDER BY ${distance} LIMIT 1`,
-        [
-          vectorLiteral(query.embedding),
-          query.applicationId,
-          query.contextKey,
-          query.consumerScope,
-          query.createdAfter,
-        ],
-      )) as Array<{ response: Record<string, unknown>; score: number | string }>;
-      await runner.commitTransaction();
-      const row = rows[0];
+      // TypeORM keeps only a single statement's rows: the driver's client gives every statement's.
+      const client = (await runner.connect()) as SimpleQueryClient;
+      const results = await client.query(sql);
+      const row = (Array.isArray(results) ? results.at(-1) : results)?.rows[0] as NearestRow | undefined;
       return row === undefined ? null : { score: Number(row.score), response: row.response };
-    } catch (error: unknown) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
     } finally {
       await runner.release();
     }
@@ -117,6 +125,16 @@ export class SemanticRepository {
     );
     return affected;
   }
+}
+
+interface NearestRow {
+  readonly response: Record<string, unknown>;
+  readonly score: number | string;
+}
+
+/** What `QueryRunner.connect()` gives for Postgres: a `pg` pool client (the simple protocol without values). */
+interface SimpleQueryClient {
+  query(sql: string): Promise<{ rows: unknown[] } | Array<{ rows: unknown[] }>>;
 }
 
 /** pgvector's text form, `[1,2,3]`; a non-finite number would be refused by Postgres anyway. */
