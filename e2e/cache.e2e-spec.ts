@@ -241,6 +241,12 @@ describe('the semantic cache, distributed mode, when Redis dies mid-run', () => 
       () => ask('Cached before the outage'),
       (r) => r.response.headers.get('x-aigw-cache') === 'hit',
     );
+    const unavailable = async () => {
+      const exposition = await (await fetch(`${deployment.gateway.origin}/metrics`)).text();
+      const line = /^aigw_cache_unavailable_total\{application="cached-chat"\} (\d+)$/m.exec(exposition);
+      return line === null ? null : Number(line[1]);
+    };
+    expect(await unavailable()).toBe(0);
     await redis.kill();
     for (const content of ['Cached before the outage', 'A new question during the outage']) {
       const { data, response } = await ask(content);
@@ -259,5 +265,7 @@ describe('the semantic cache, distributed mode, when Redis dies mid-run', () => 
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(response.headers.get('x-aigw-cache')).toBe('miss');
     expect(text).toBe('Mock reply to: Streamed during the outage');
+    // Each of the three served as a miss because the cache could not answer, on /metrics.
+    expect(await unavailable()).toBe(3);
   });
 });

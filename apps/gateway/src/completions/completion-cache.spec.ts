@@ -5,6 +5,7 @@ import { parseConfigText } from '@aigw/config';
 import type { CacheLookupReply, CacheWriteJob, RouteRequest } from '@aigw/contracts';
 import { CacheJobs, Subjects } from '@aigw/contracts';
 import { InProcessJobQueue } from '@aigw/jobs';
+import { cacheUnavailable } from '@aigw/observability';
 import type { BusTransport } from '@aigw/messaging';
 import { BusClient, createClientProxy, inProcessTransport, startBusService } from '@aigw/messaging';
 import type { FastifyRequest } from 'fastify';
@@ -143,6 +144,8 @@ describe('CompletionCache (the gateway side)', () => {
   });
 
   it('serves a miss (and writes nothing) when the cache service fails, or is not there', async () => {
+    const unavailableBefore =
+      (await cacheUnavailable.get()).values.find((v) => v.labels.application === 'cached')?.value ?? 0;
     script = () => ({ result: 'unavailable', reason: 'exact tier: Connection is closed.' });
     expect(await cache.lookup(http(), app('cached'), 'chat', routeRequest)).toEqual({
       kind: 'miss',
@@ -157,6 +160,8 @@ describe('CompletionCache (the gateway side)', () => {
       embedding: null,
     });
     expect(cache.unavailableCount).toBe(2);
+    const exported = (await cacheUnavailable.get()).values.find((v) => v.labels.application === 'cached');
+    expect(exported?.value).toBe(unavailableBefore + 2);
   });
 
   it('after a lookup that timed out, serves misses without asking until the cool-down ends', async () => {

@@ -4,6 +4,7 @@ import type { CacheLookupReply, CacheWriteJob, RouteRequest } from '@aigw/contra
 import { CACHEABLE_OPERATIONS, CacheLookupReplySchema, Subjects } from '@aigw/contracts';
 import type { BusClient } from '@aigw/messaging';
 import type { Operation } from '@aigw/openai-schema';
+import { cacheUnavailable } from '@aigw/observability';
 import type { FastifyRequest } from 'fastify';
 import type { JobRecorder } from '../jobs/job-recorder';
 
@@ -34,7 +35,8 @@ export type CacheOutcome =
 /**
  * The gateway's side of the semantic cache: one `cache.v1.lookup` before the dispatch to the router,
  * bounded by `cacheSettings.lookupTimeoutMs`; one `cache.write` job after a good answer, off the
- * request path. Nothing here ever fails a request: an unreachable cache is a miss, counted and logged.
+ * request path. Nothing here ever fails a request: an unreachable cache is a miss, counted (in
+ * `aigw_cache_unavailable_total`) and logged.
  */
 export class CompletionCache {
   readonly #logger = new Logger('CompletionCache');
@@ -46,7 +48,12 @@ export class CompletionCache {
     private readonly bus: BusClient,
     private readonly writes: JobRecorder<CacheWriteJob>,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // Exported at 0 for every cached application, so the first outage shows as a rise.
+    for (const app of config.applications)
+      if (config.cacheSettings.cacheEnabled && app.cacheSettings?.useCache === true)
+        cacheUnavailable.inc({ application: app.id }, 0);
+  }
 
   async lookup(
     request: FastifyRequest,
@@ -58,7 +65,7 @@ export class CompletionCache {
       return { kind: 'off' };
     if (operation === 'embeddings' || !CACHEABLE_OPERATIONS.includes(operation)) return { kind: 'off' };
     if (optedOut(request)) return { kind: 'bypass' };
-    if (this.now() < this.#coolingUntil) return this.#unavailableMiss(null);
+    if (this.now() < this.#coolingUntil) return this.#unavailableMiss(app.id, null);
     let reply: CacheLookupReply;
     try {
       const raw = await this.bus.request<unknown>(
@@ -69,7 +76,7 @@ export class CompletionCache {
       reply = CacheLookupReplySchema.parse(raw);
     } catch (error: unknown) {
       this.#coolingUntil = this.now() + CACHE_COOL_DOWN_MS;
-      return this.#unavailableMiss(error);
+      return this.#unavailableMiss(app.id, error);
     }
     switch (reply.result) {
       case 'hit':
@@ -79,7 +86,7 @@ export class CompletionCache {
       case 'skip':
         return { kind: 'bypass' };
       case 'unavailable':
-        return this.#unavailableMiss(new Error(reply.reason));
+        return this.#unavailableMiss(app.id, new Error(reply.reason));
     }
   }
 
@@ -102,8 +109,9 @@ export class CompletionCache {
     return this.#unavailable;
   }
 
-  #unavailableMiss(error: unknown): CacheOutcome {
+  #unavailableMiss(applicationId: string, error: unknown): CacheOutcome {
     this.#unavailable++;
+    cacheUnavailable.inc({ application: applicationId });
     if (error !== null)
       this.#logger.warn(
         `cache unavailable, request served as a miss (${this.#unavailable} so far): ${(error as Error).message}`,

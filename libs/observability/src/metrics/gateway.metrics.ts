@@ -39,6 +39,18 @@ export const cacheLookups = new Counter({
   registers: [metricsRegistry],
 });
 
+/**
+ * Cache lookups served as misses because the cache could not answer: the cache service timed out or
+ * was unreachable (and the cool-down after it), or one of its stores failed. A cache outage never
+ * fails a request; this is where it shows.
+ */
+export const cacheUnavailable = new Counter({
+  name: 'aigw_cache_unavailable_total',
+  help: 'Cache lookups served as misses because the cache could not answer (outage, timeout, store failure).',
+  labelNames: ['application'],
+  registers: [metricsRegistry],
+});
+
 export const usageRecordsDropped = new Counter({
   name: 'aigw_usage_records_dropped_total',
   help: 'Usage records the gateway could not queue (the job queue was unavailable).',
