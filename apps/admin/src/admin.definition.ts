@@ -6,6 +6,8 @@ import { AdminEnvSchema } from './env.schema';
 
 export const definition: ServiceDefinition = {
   service: 'admin',
+  // The admin owns the configuration store: it does not follow its own broadcasts.
+  followsConfig: false,
   createModule: (runtime) => {
     if (!runtime.databaseUrl) throw new Error('the admin service needs a database (DATABASE_URL)');
     if (!runtime.configFile || !runtime.env)
@@ -19,7 +21,14 @@ export const definition: ServiceDefinition = {
       configFile: runtime.configFile,
       env: runtime.env,
       http: { host: env.ADMIN_HOST, port: env.ADMIN_PORT },
-      auth: { apiKey: env.ADMIN_API_KEY, jwtSecret: env.ADMIN_JWT_SECRET },
+      auth: {
+        apiKey: env.ADMIN_API_KEY,
+        jwtSecret: env.ADMIN_JWT_SECRET,
+        failedAttempts: {
+          limit: env.ADMIN_FAILED_AUTH_LIMIT,
+          windowSeconds: env.ADMIN_FAILED_AUTH_WINDOW_SECONDS,
+        },
+      },
     });
   },
   /** The HEALTH_PORT `/readyz` covers the admin database too. */

@@ -15,5 +15,8 @@ export const AdminEnvSchema = z.object({
   ADMIN_API_KEY: unsetWhenEmpty(z.string().min(16, 'use at least 16 characters').optional()),
   /** HS256 secret of admin JWTs (claims `sub`, `exp`, scope `admin`). Empty = unset. */
   ADMIN_JWT_SECRET: unsetWhenEmpty(z.string().min(32, 'use at least 32 characters').optional()),
+  /** Wrong admin credentials one client address may present per window; then 429 until it ends. */
+  ADMIN_FAILED_AUTH_LIMIT: z.coerce.number().int().positive().default(10),
+  ADMIN_FAILED_AUTH_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
 });
 export type AdminEnv = z.infer<typeof AdminEnvSchema>;

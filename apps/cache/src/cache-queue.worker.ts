@@ -29,14 +29,14 @@ export class CacheQueueWorker implements OnApplicationBootstrap, BeforeApplicati
     @Inject(EMBEDDER) private readonly embedder: Embedder,
     private readonly writes: CacheWriteProcessor,
   ) {
-    this.#expiry = new CacheExpiry(options.config, semantic);
+    this.#expiry = new CacheExpiry(options.live, semantic);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.semantic.ensureIndexes(this.embedder.dimensions);
     const queue = this.options.jobs.get<unknown>(CacheJobs.queue);
     queue.process((job) => this.handle(job), { concurrency: CACHE_WRITE_CONCURRENCY });
-    const cron = this.options.config.cacheSettings.cacheInvalidationSchedule;
+    const cron = this.options.live.config.cacheSettings.cacheInvalidationSchedule;
     await queue.schedule(CacheJobs.expire, cron, {});
     this.#logger.log(
       `caching with the ${this.embedder.name} vectorizer (${this.embedder.dimensions} dimensions)` +

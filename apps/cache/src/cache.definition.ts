@@ -7,7 +7,7 @@ export const definition: ServiceDefinition = {
   service: 'cache',
   createModule: (runtime) =>
     CacheModule.forRoot({
-      config: runtime.config,
+      live: runtime.live,
       mode: runtime.mode,
       // Distributed mode may give the semantic tier a pgvector Postgres of its own (CACHE_DATABASE_URL).
       databaseUrl:

@@ -40,7 +40,7 @@ const EMBEDDING_TIMEOUT_SHARE = 0.8;
 export class CacheModule {
   static forRoot(options: CacheModuleOptions): DynamicModule {
     const base: Provider[] = [{ provide: CACHE_OPTIONS, useValue: options }, CacheLookupService];
-    if (!cacheInUse(options.config) || options.databaseUrl === null)
+    if (!cacheInUse(options.live.config) || options.databaseUrl === null)
       return {
         module: CacheModule,
         controllers: [CacheMessagesController],
@@ -100,7 +100,7 @@ export class CacheModule {
 }
 
 function createEmbedder(options: CacheModuleOptions, bus: CacheBus): Embedder {
-  const vectorizer = options.config.cacheSettings.vectorizer;
+  const vectorizer = options.live.config.cacheSettings.vectorizer;
   if (vectorizer === undefined && options.mode === 'distributed')
     new Logger('CacheModule').warn(
       'no cacheSettings.vectorizer: the local embedder matches words, not meaning; configure an embeddings application',
@@ -108,7 +108,7 @@ function createEmbedder(options: CacheModuleOptions, bus: CacheBus): Embedder {
   if (vectorizer === undefined || vectorizer === 'local') return new LocalEmbedder();
   const timeoutMs = Math.max(
     1,
-    Math.floor(options.config.cacheSettings.lookupTimeoutMs * EMBEDDING_TIMEOUT_SHARE),
+    Math.floor(options.live.config.cacheSettings.lookupTimeoutMs * EMBEDDING_TIMEOUT_SHARE),
   );
   return new ApplicationEmbedder(bus.client, vectorizer.application, vectorizer.dimensions, timeoutMs);
 }

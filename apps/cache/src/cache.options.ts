@@ -1,9 +1,14 @@
-import type { GatewayConfig } from '@aigw/config';
+import type { GatewayConfig, LiveConfig } from '@aigw/config';
 import type { JobQueues } from '@aigw/jobs';
 import type { BusTransport } from '@aigw/messaging';
 
 export interface CacheModuleOptions {
-  readonly config: GatewayConfig;
+  /**
+   * The configuration, kept current by the launcher's `ConfigSync`: applications' cache settings and
+   * the global switch apply at once; whether the stores are opened at all, the vectorizer and the
+   * sweep's schedule are decided at start.
+   */
+  readonly live: LiveConfig;
   readonly mode: 'embedded' | 'distributed';
   /** The semantic tier's Postgres (with pgvector); only opened when some application uses the cache. */
   readonly databaseUrl: string | null;

@@ -1,10 +1,10 @@
 import type { INestMicroservice, LoggerService } from '@nestjs/common';
 import type { Env, GatewayConfig } from '@aigw/config';
-import { loadConfigFile, parseEnv } from '@aigw/config';
+import { LiveConfig, loadConfigFile, parseEnv } from '@aigw/config';
 import { BUS_SERVICES } from '@aigw/contracts';
 import type { BusServiceName } from '@aigw/contracts';
 import type { ServiceDefinition, ServiceRuntime } from '@aigw/messaging';
-import { inProcessTransport, startBusService } from '@aigw/messaging';
+import { ConfigSync, inProcessTransport, startBusService } from '@aigw/messaging';
 import { startMockLlm } from '@aigw/mock-llm';
 import { JobQueues } from '@aigw/jobs';
 import { createLogger } from '@aigw/observability';
@@ -88,10 +88,23 @@ export async function startEmbedded(processEnv: Env, logger?: LoggerService): Pr
 
     const jobs = new JobQueues({ mode: 'embedded', redisUrl: null, prefix: 'aigw' });
     closers.push(() => jobs.close());
+    // One live configuration for the whole process: the services share it, as they share the bus.
+    const live = LiveConfig.fromFile(config);
+    const transport = inProcessTransport();
+    const sync = await ConfigSync.start({
+      service: 'embedded',
+      transport,
+      live,
+      env: configEnv,
+      keys: true,
+      checkIntervalMs: env.CONFIG_CHECK_INTERVAL_MS,
+      logger: log,
+    });
+    closers.push(() => sync.close());
     const runtime: ServiceRuntime = {
       mode: 'embedded',
-      config,
-      transport: inProcessTransport(),
+      live,
+      transport,
       mockLlmUrl: mock?.url ?? null,
       databaseUrl: postgres.url,
       redisUrl: null,
@@ -108,7 +121,7 @@ export async function startEmbedded(processEnv: Env, logger?: LoggerService): Pr
           service,
           module: definition.createModule(runtime),
           transport: runtime.transport,
-          configVersion: config.version,
+          configVersion: () => live.config.version,
           logger: log,
         }),
       );
@@ -116,6 +129,8 @@ export async function startEmbedded(processEnv: Env, logger?: LoggerService): Pr
     closers.push(async () => {
       for (const s of services.reverse()) await s.close();
     });
+    // The admin is up now: serve its active revision from the first request.
+    await sync.refresh();
 
     const gatewayEntry = await loadGateway();
     const gateway = await gatewayEntry.startGateway(

@@ -28,9 +28,9 @@ export async function startGateway(
   const bus = new BusClient(createClientProxy('gateway', runtime.transport));
   await bus.connect();
   const usage = new UsageRecorder(runtime.jobs.get<UsageBatch>(Queues.usage.name));
-  const stateful = createStatefulFeatures(runtime.config, bus, runtime.jobs);
+  const stateful = createStatefulFeatures(runtime.live, bus, runtime.jobs);
   const app = await createHttpApp(
-    runtime.config,
+    runtime.live,
     bus,
     usage,
     logger,

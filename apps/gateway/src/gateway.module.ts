@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import type { GatewayConfig } from '@aigw/config';
+import { LiveConfig } from '@aigw/config';
 import { BusClient } from '@aigw/messaging';
 import { ApplicationDirectory } from './applications/application-directory';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
@@ -17,7 +17,7 @@ import type { UsageRecorder } from './usage/usage-recorder';
 @Module({})
 export class GatewayModule {
   static forRoot(
-    config: GatewayConfig,
+    live: LiveConfig,
     bus: BusClient,
     usage: UsageRecorder,
     stateful: StatefulFeatures,
@@ -34,13 +34,14 @@ export class GatewayModule {
       ],
       providers: [
         { provide: BusClient, useValue: bus },
-        { provide: ApiKeyAuthenticator, useValue: new ApiKeyAuthenticator(config) },
-        { provide: ApplicationDirectory, useValue: new ApplicationDirectory(config) },
+        { provide: LiveConfig, useValue: live },
+        { provide: ApiKeyAuthenticator, useValue: new ApiKeyAuthenticator(live) },
+        { provide: ApplicationDirectory, useValue: new ApplicationDirectory(live) },
         { provide: JOB_RECORDERS, useValue: stateful.recorders },
         {
           provide: DispatchCompletion,
           useFactory: (auth: ApiKeyAuthenticator, directory: ApplicationDirectory) =>
-            new DispatchCompletion(config, auth, directory, bus, usage, stateful.followUps, stateful.cache),
+            new DispatchCompletion(live, auth, directory, bus, usage, stateful.followUps, stateful.cache),
           inject: [ApiKeyAuthenticator, ApplicationDirectory],
         },
       ],

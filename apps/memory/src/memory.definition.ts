@@ -6,7 +6,7 @@ export const definition: ServiceDefinition = {
   createModule: (runtime) => {
     if (!runtime.databaseUrl) throw new Error('the memory service needs a database (DATABASE_URL)');
     return MemoryModule.forRoot({
-      config: runtime.config,
+      live: runtime.live,
       databaseUrl: runtime.databaseUrl,
       jobs: runtime.jobs,
     });

@@ -1,6 +1,6 @@
 import type { TestingModule } from '@nestjs/testing';
 import { Test } from '@nestjs/testing';
-import { resolveConfig } from '@aigw/config';
+import { LiveConfig, resolveConfig } from '@aigw/config';
 import type { MemoryAppendJob, MemoryLoadRequest } from '@aigw/contracts';
 import { GatewayError, MemoryJobs, PromptJobs } from '@aigw/contracts';
 import { JobQueues } from '@aigw/jobs';
@@ -88,7 +88,13 @@ describe('MemoryModule on the machine Postgres, jobs through BullMQ on the machi
   beforeAll(async () => {
     database = await machineDatabase();
     moduleRef = await Test.createTestingModule({
-      imports: [MemoryModule.forRoot({ config, databaseUrl: database.url, jobs: workerJobs })],
+      imports: [
+        MemoryModule.forRoot({
+          live: LiveConfig.fromFile(config),
+          databaseUrl: database.url,
+          jobs: workerJobs,
+        }),
+      ],
     })
       .overrideProvider(CLOCK)
       .useValue(clock)

@@ -1,8 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { GatewayConfig } from '@aigw/config';
-import { GATEWAY_CONFIG } from '@aigw/config';
+import { LiveConfig } from '@aigw/config';
 import type { JobQueues } from '@aigw/jobs';
 import { memoryDataSourceOptions } from './memory-data-source';
 import { CLOCK, JOB_QUEUES, SYSTEM_CLOCK } from './memory.tokens';
@@ -15,7 +14,8 @@ import { MemoryMessagesController } from './threads/memory.messages.controller';
 import { ThreadsRepository } from './threads/threads.repository';
 
 export interface MemoryModuleOptions {
-  readonly config: GatewayConfig;
+  /** The configuration, kept current by the launcher's `ConfigSync`. */
+  readonly live: LiveConfig;
   /** The machine's Postgres in distributed mode, the embedded one otherwise. */
   readonly databaseUrl: string;
   /** The process's queues: the service works the `memory`, `memory-sweep` and `prompts` queues. */
@@ -41,7 +41,7 @@ export class MemoryModule {
       ],
       controllers: [MemoryMessagesController],
       providers: [
-        { provide: GATEWAY_CONFIG, useValue: options.config },
+        { provide: LiveConfig, useValue: options.live },
         { provide: JOB_QUEUES, useValue: options.jobs },
         { provide: CLOCK, useValue: SYSTEM_CLOCK },
         ThreadsRepository,

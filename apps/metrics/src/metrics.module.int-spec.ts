@@ -2,7 +2,7 @@ import type { TestingModule } from '@nestjs/testing';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { GatewayConfig } from '@aigw/config';
-import { resolveConfig } from '@aigw/config';
+import { LiveConfig, resolveConfig } from '@aigw/config';
 import type { MetricsSummary, UsageEvent } from '@aigw/contracts';
 import { GatewayError, MetricsSummarySchema, NO_ENDPOINT, Queues } from '@aigw/contracts';
 import { JobQueues } from '@aigw/jobs';
@@ -79,7 +79,9 @@ describe.each([
   const boot = async (config: GatewayConfig = CONFIG) => {
     const jobs = new JobQueues({ mode: 'embedded', redisUrl: null, prefix: 'test' });
     const moduleRef = await Test.createTestingModule({
-      imports: [MetricsModule.forRoot({ config, databaseUrl: database.url, jobs })],
+      imports: [
+        MetricsModule.forRoot({ live: LiveConfig.fromFile(config), databaseUrl: database.url, jobs }),
+      ],
     })
       .overrideProvider(CLOCK)
       .useValue(clock)

@@ -1,8 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { GatewayConfig } from '@aigw/config';
-import { GATEWAY_CONFIG } from '@aigw/config';
+import { LiveConfig } from '@aigw/config';
 import type { JobQueues } from '@aigw/jobs';
 import { createTypeOrmOptions } from '@aigw/persistence';
 import { CollectProcessor } from './intervals/collect.processor';
@@ -21,7 +20,8 @@ import { USAGE_CONCURRENCY, UsageProcessor } from './usage/usage.processor';
 import { UsageRepository } from './usage/usage.repository';
 
 export interface MetricsModuleOptions {
-  readonly config: GatewayConfig;
+  /** The configuration, kept current by the launcher's `ConfigSync`. */
+  readonly live: LiveConfig;
   /** The machine's Postgres in distributed mode, the embedded one (`startEmbeddedPostgres`) otherwise. */
   readonly databaseUrl: string;
   /** The process's queues: the service works the `usage` and `metrics` queues. */
@@ -60,7 +60,7 @@ export class MetricsModule {
       ],
       controllers: [MetricsMessagesController],
       providers: [
-        { provide: GATEWAY_CONFIG, useValue: options.config },
+        { provide: LiveConfig, useValue: options.live },
         { provide: JOB_QUEUES, useValue: options.jobs },
         { provide: CLOCK, useValue: SYSTEM_CLOCK },
         UsageRepository,

@@ -5,7 +5,7 @@ export const definition: ServiceDefinition = {
   service: 'router',
   createModule: (runtime) =>
     RouterModule.forRoot({
-      config: runtime.config,
+      live: runtime.live,
       mockLlmUrl: runtime.mockLlmUrl,
       redisUrl: runtime.redisUrl,
       redisPrefix: runtime.redisPrefix,

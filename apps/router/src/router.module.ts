@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import { GATEWAY_CONFIG } from '@aigw/config';
+import { LiveConfig } from '@aigw/config';
 import { ActiveHealthChecks } from './health/active-health-checks.service';
 import { RATE_LIMIT_PROVIDERS } from './rate-limits/rate-limits.providers';
 import { RouteService } from './route/route.service';
@@ -29,7 +29,7 @@ export class RouterModule {
       controllers: [RouterMessagesController],
       providers: [
         { provide: ROUTER_OPTIONS, useValue: options },
-        { provide: GATEWAY_CONFIG, useValue: options.config },
+        { provide: LiveConfig, useValue: options.live },
         { provide: CLOCK, useValue: systemClock },
         // Embedded mode holds the routing state in memory; replicas share it through Redis.
         {

@@ -1,7 +1,8 @@
-import type { GatewayConfig } from '@aigw/config';
+import type { LiveConfig } from '@aigw/config';
 
 export interface RouterModuleOptions {
-  readonly config: GatewayConfig;
+  /** The configuration, kept current by the launcher's `ConfigSync`. */
+  readonly live: LiveConfig;
   /** Root URL of the built-in mock LLM, for `mock` endpoints without a `url`; null when none runs. */
   readonly mockLlmUrl: string | null;
   /** Redis for state shared by router replicas; null in embedded mode (one process, state in memory). */

@@ -6,6 +6,11 @@ import { z } from 'zod';
  */
 export const ConfigFileEnv = {
   GATEWAY_CONFIG: z.string().min(1).default('config/gateway.yaml'),
+  /**
+   * Period (ms) of each service's check of the admin's active configuration revision, which repairs a
+   * missed `config.changed` broadcast; 0 turns it off (broadcasts and reconnects still apply changes).
+   */
+  CONFIG_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
 };
 
 export const BusEnv = {

@@ -12,3 +12,5 @@ export * from './api-keys';
 export * from './config-yaml';
 export * from './logging.schema';
 export * from './cache-settings.schema';
+export * from './live-config';
+export * from './failed-auth.limiter';

@@ -80,7 +80,7 @@ describe.each(transports)('bus spans over %s', (_name, system, makeTransport) =>
       service: 'router',
       module: { module: TracedModule },
       transport,
-      configVersion: 'test',
+      configVersion: () => 'test',
       logger: false,
     });
     bus = new BusClient(createClientProxy('test-client', transport));

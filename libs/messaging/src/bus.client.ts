@@ -8,6 +8,10 @@ import { BusRecord } from './bus-record';
 import type { MessagingSystem } from './bus-tracing';
 import { recordSpanError, startProducerSpan, traceErrors } from './bus-tracing';
 import { InProcessClient } from './in-process/in-process.client';
+import type { InProcessBroker } from './in-process/in-process.broker';
+import { BusNatsClient } from './nats/bus-nats.client';
+import { context } from '@opentelemetry/api';
+import { startConsumerSpan } from './bus-tracing';
 
 export interface RequestOptions {
   /** Required: no bus call waits forever. */
@@ -104,6 +108,41 @@ export class BusClient {
     } finally {
       span.end();
     }
+  }
+
+  /**
+   * Every event of `subject`, in every subscriber: no queue group, so each replica hears it (what a
+   * broadcast such as `config.changed` needs; handlers that share work use a service's queue group).
+   * The handler runs in a consumer span continuing the publisher's trace. Call after `connect()`.
+   */
+  subscribe(subject: string, handler: (payload: unknown) => void): () => void {
+    const run = (data: unknown, headers: HeaderRecord) => {
+      const consumer = startConsumerSpan(this.system, subject, headers);
+      try {
+        context.with(consumer.context, () => handler(data));
+      } catch (error) {
+        recordSpanError(consumer.span, error);
+      } finally {
+        consumer.span.end();
+      }
+    };
+    if (this.proxy instanceof InProcessClient)
+      return this.proxy.unwrap<InProcessBroker>().listen(subject, run);
+    if (this.proxy instanceof BusNatsClient) return this.proxy.listen(subject, run);
+    throw new Error('This transport has no broadcast subscriptions.');
+  }
+
+  /** Calls `listener` each time the connection comes back after it was lost (NATS reconnects). */
+  onReconnect(listener: () => void): () => void {
+    let lost = false;
+    const subscription = this.proxy.status.subscribe((status) => {
+      if (status === 'disconnected' || status === 'reconnecting') lost = true;
+      else if (status === 'connected' && lost) {
+        lost = false;
+        listener();
+      }
+    });
+    return () => subscription.unsubscribe();
   }
 
   /** Cold: the producer span starts when the caller subscribes, in the caller's trace context. */

@@ -87,7 +87,7 @@ describe.each(transports)('the message bus over %s', (_name, makeTransport) => {
       service: 'router',
       module: { module: ProbeModule },
       transport,
-      configVersion: 'test',
+      configVersion: () => 'test',
       logger: false,
     });
     bus = new BusClient(createClientProxy('test-client', transport));

@@ -9,3 +9,4 @@ export { InProcessBroker } from './in-process/in-process.broker';
 export * from './service-definition';
 export * from './run-standalone';
 export { startHealthServer } from './health-server';
+export * from './config-sync';

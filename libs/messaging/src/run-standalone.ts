@@ -1,8 +1,18 @@
 import type { Env } from '@aigw/config';
-import { BusEnv, ConfigFileEnv, LogEnv, MockEnv, StoreEnv, loadConfigFile, parseEnv } from '@aigw/config';
+import {
+  BusEnv,
+  ConfigFileEnv,
+  LiveConfig,
+  LogEnv,
+  MockEnv,
+  StoreEnv,
+  loadConfigFile,
+  parseEnv,
+} from '@aigw/config';
 import { JobQueues } from '@aigw/jobs';
 import { createLogger, shutdownTelemetry } from '@aigw/observability';
 import { z } from 'zod';
+import { ConfigSync } from './config-sync';
 import { startHealthServer } from './health-server';
 import type { ServiceDefinition } from './service-definition';
 import { startBusService } from './start-bus-service';
@@ -26,12 +36,25 @@ export const StandaloneEnvSchema = z.object({
 export async function runStandalone(definition: ServiceDefinition, processEnv: Env): Promise<void> {
   const env = parseEnv(StandaloneEnvSchema, processEnv);
   const logger = createLogger(definition.service, { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? 'json' });
-  const config = loadConfigFile(env.GATEWAY_CONFIG, processEnv, { keys: false });
+  const live = LiveConfig.fromFile(loadConfigFile(env.GATEWAY_CONFIG, processEnv, { keys: false }));
   const transport = { kind: 'nats', url: env.NATS_URL, namespace: env.BUS_NAMESPACE } as const;
   const redisPrefix = queuePrefix(env.BUS_NAMESPACE);
+  // Before the module starts: it begins with the admin's active revision when the admin answers.
+  const sync =
+    definition.followsConfig === false
+      ? null
+      : await ConfigSync.start({
+          service: definition.service,
+          transport,
+          live,
+          env: processEnv,
+          keys: false,
+          checkIntervalMs: env.CONFIG_CHECK_INTERVAL_MS,
+          logger,
+        });
   const runtime = {
     mode: 'distributed',
-    config,
+    live,
     transport,
     mockLlmUrl: env.MOCK_LLM_URL ?? null,
     databaseUrl: env.DATABASE_URL,
@@ -45,7 +68,7 @@ export async function runStandalone(definition: ServiceDefinition, processEnv: E
     service: definition.service,
     module: definition.createModule(runtime),
     transport,
-    configVersion: config.version,
+    configVersion: () => live.config.version,
     logger,
   });
   if (env.HEALTH_PORT !== undefined) {
@@ -59,9 +82,10 @@ export async function runStandalone(definition: ServiceDefinition, processEnv: E
     process.once('exit', () => probes.close());
   }
   logger.log(
-    `${definition.service} listening on ${env.NATS_URL} (queue group "${definition.service}", config ${config.version})`,
+    `${definition.service} listening on ${env.NATS_URL} (queue group "${definition.service}", config ${live.config.version}, revision ${live.current.revision})`,
   );
   closeOnSignals(async () => {
+    await sync?.close();
     await app.close();
     await runtime.jobs.close();
   });

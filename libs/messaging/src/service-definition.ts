@@ -1,13 +1,17 @@
 import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import type { BusServiceName } from '@aigw/contracts';
-import type { Env, GatewayConfig } from '@aigw/config';
+import type { Env, LiveConfig } from '@aigw/config';
 import type { JobQueues } from '@aigw/jobs';
 import type { BusTransport } from './bus-transport';
 
 /** What differs between the two run modes, handed to every service at start. */
 export interface ServiceRuntime {
   readonly mode: 'embedded' | 'distributed';
-  readonly config: GatewayConfig;
+  /**
+   * The configuration the service serves, kept at the admin's active revision by `ConfigSync`: read
+   * `live.current` (or `live.config`) per operation, never keep the config object beyond one.
+   */
+  readonly live: LiveConfig;
   readonly transport: BusTransport;
   /** Base URL of the built-in mock provider, for endpoints with `provider: mock`. */
   readonly mockLlmUrl: string | null;
@@ -32,6 +36,8 @@ export interface ServiceRuntime {
 export interface ServiceDefinition {
   readonly service: BusServiceName;
   createModule(runtime: ServiceRuntime): DynamicModule;
+  /** Whether the service follows the admin's configuration (`ConfigSync`); false for the admin itself. */
+  readonly followsConfig?: boolean;
   /** Readiness beyond the bus connection (a hard dependency such as the service's database). */
   isReady?(app: INestApplicationContext): Promise<boolean>;
 }

@@ -11,7 +11,8 @@ export interface BusServiceOptions {
   service: BusServiceName;
   module: DynamicModule;
   transport: BusTransport;
-  configVersion: string;
+  /** The version of the configuration the service serves now (its health reply names it). */
+  configVersion: () => string;
   logger: LoggerService | false;
 }
 

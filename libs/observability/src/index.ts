@@ -9,3 +9,4 @@ export * from './metrics/gateway.metrics';
 export * from './metrics/state.metrics';
 export * from './tracing/http-server-span';
 export * from './metrics/health-check.metrics';
+export * from './tracing/config-attributes';

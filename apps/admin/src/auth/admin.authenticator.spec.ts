@@ -15,10 +15,12 @@ async function jwt(
   return token.sign(new TextEncoder().encode(options.secret ?? SECRET));
 }
 
+const CLIENT = '203.0.113.7';
+
 const bearer = (credential: string) => ({ authorization: `Bearer ${credential}` });
 
 async function failure(auth: AdminAuthenticator, headers: Record<string, string>): Promise<GatewayError> {
-  const error: unknown = await auth.authenticate(headers).then(
+  const error: unknown = await auth.authenticate(headers, CLIENT).then(
     () => null,
     (e: unknown) => e,
   );
@@ -27,10 +29,15 @@ async function failure(auth: AdminAuthenticator, headers: Record<string, string>
 }
 
 describe('AdminAuthenticator', () => {
-  const auth = new AdminAuthenticator({ apiKey: KEY, jwtSecret: SECRET });
+  // Far from the failed-attempt limit: these cases are about each credential (the limit has its own).
+  const auth = new AdminAuthenticator({
+    apiKey: KEY,
+    jwtSecret: SECRET,
+    failedAttempts: { limit: 1_000, windowSeconds: 60 },
+  });
 
   it('accepts the admin key', async () => {
-    await expect(auth.authenticate(bearer(KEY))).resolves.toEqual({
+    await expect(auth.authenticate(bearer(KEY), CLIENT)).resolves.toEqual({
       subject: 'admin-key',
       method: 'api-key',
     });
@@ -38,9 +45,15 @@ describe('AdminAuthenticator', () => {
 
   it('accepts a JWT with scope admin, its subject as the principal', async () => {
     const token = await jwt({ scope: 'read admin' });
-    await expect(auth.authenticate(bearer(token))).resolves.toEqual({ subject: 'jwt:alice', method: 'jwt' });
+    await expect(auth.authenticate(bearer(token), CLIENT)).resolves.toEqual({
+      subject: 'jwt:alice',
+      method: 'jwt',
+    });
     const listed = await jwt({ scope: ['admin'] }, { sub: 'bob' });
-    await expect(auth.authenticate(bearer(listed))).resolves.toEqual({ subject: 'jwt:bob', method: 'jwt' });
+    await expect(auth.authenticate(bearer(listed), CLIENT)).resolves.toEqual({
+      subject: 'jwt:bob',
+      method: 'jwt',
+    });
   });
 
   it.each([
@@ -90,5 +103,52 @@ describe('AdminAuthenticator', () => {
   it('never puts the presented credential in its error messages', async () => {
     const error = await failure(auth, bearer('sk-wrong-guess-123456'));
     expect(error.message).not.toContain('sk-wrong-guess');
+  });
+});
+
+describe('AdminAuthenticator: repeated failures from one client', () => {
+  let now: number;
+  let auth: AdminAuthenticator;
+  const status = (headers: Record<string, string>, client = CLIENT) =>
+    auth.authenticate(headers, client).then(
+      () => 200,
+      (error: GatewayError) => error.status,
+    );
+
+  beforeEach(() => {
+    now = 1_000_000;
+    auth = new AdminAuthenticator(
+      { apiKey: KEY, jwtSecret: SECRET, failedAttempts: { limit: 3, windowSeconds: 60 } },
+      () => now,
+    );
+  });
+
+  it('answers 429 (with retry-after) once a client sent `limit` wrong keys or tokens, the right key included', async () => {
+    expect(await status(bearer('sk-guess-1-0123456789'))).toBe(401);
+    expect(await status(bearer(await jwt({ scope: 'admin' }, { secret: 'x'.repeat(40) })))).toBe(401);
+    expect(await status(bearer('sk-guess-3-0123456789'))).toBe(401);
+    expect(await status(bearer(KEY))).toBe(429);
+    const refused = (await auth.authenticate(bearer(KEY), CLIENT).catch((e: unknown) => e)) as GatewayError;
+    expect(refused.code).toBe('rate_limit_exceeded');
+    expect(refused.retryAfterMs).toBe(60_000);
+    // Another client is not concerned; the window ends and the right key works again.
+    expect(await status(bearer(KEY), '198.51.100.1')).toBe(200);
+    now += 60_000;
+    expect(await status(bearer(KEY))).toBe(200);
+  });
+
+  it('does not count missing credentials nor a valid token without the admin scope', async () => {
+    const unscoped = bearer(await jwt({ scope: 'read' }));
+    for (let i = 0; i < 5; i++) {
+      expect(await status({})).toBe(401);
+      expect(await status(unscoped)).toBe(403);
+    }
+    expect(await status(bearer(KEY))).toBe(200);
+  });
+
+  it('counts wrong path keys of the ganrad /reconfig/{key} route too', async () => {
+    for (let i = 0; i < 3; i++) expect(() => auth.checkKey('sk-wrong', CLIENT)).toThrow('Incorrect');
+    expect(() => auth.checkKey(KEY, CLIENT)).toThrow('Too many requests');
+    expect(await status(bearer(KEY))).toBe(429);
   });
 });

@@ -77,18 +77,26 @@ export class GanradController {
   }
 
   @Get('reconfig/:key')
-  reconfigGet(@Param('env') env: string, @Param('key') key: string): Promise<Record<string, unknown>> {
-    return this.reconfig(env, key);
+  reconfigGet(
+    @Param('env') env: string,
+    @Param('key') key: string,
+    @Req() req: FastifyRequest,
+  ): Promise<Record<string, unknown>> {
+    return this.reconfig(env, key, req.ip);
   }
 
   @Post('reconfig/:key')
-  reconfigPost(@Param('env') env: string, @Param('key') key: string): Promise<Record<string, unknown>> {
-    return this.reconfig(env, key);
+  reconfigPost(
+    @Param('env') env: string,
+    @Param('key') key: string,
+    @Req() req: FastifyRequest,
+  ): Promise<Record<string, unknown>> {
+    return this.reconfig(env, key, req.ip);
   }
 
-  private async reconfig(env: string, key: string): Promise<Record<string, unknown>> {
+  private async reconfig(env: string, key: string, clientAddress: string): Promise<Record<string, unknown>> {
     checkEnv(env);
-    if (!this.auth.matchesKey(key)) throw new GatewayError('invalid_api_key', 'Incorrect gateway key.');
+    this.auth.checkKey(key, clientAddress);
     let text: string;
     try {
       text = await this.file.read();

@@ -27,6 +27,8 @@ export interface ChangeRequest {
 export interface ChangeResult {
   /** The version the document has after the change (or would have, on a dry run). */
   readonly version: string;
+  /** The revision number now active (the new one when committed). */
+  readonly revision: number;
   readonly previousVersion: string;
   readonly dryRun: boolean;
   /** False when the document came out the same (nothing written). */
@@ -78,13 +80,18 @@ export class ConfigStoreService {
         document: next.document,
         version: next.config.version,
       };
-      if (request.dryRun) return { ...base, dryRun: true, committed: false };
-      if (next.config.version === active.version) return { ...base, dryRun: false, committed: false };
-      await this.commit(manager, active.version, next, request.author, request.summary);
-      return { ...base, dryRun: false, committed: true };
+      if (request.dryRun) return { ...base, dryRun: true, committed: false, revision: active.revision };
+      if (next.config.version === active.version)
+        return { ...base, dryRun: false, committed: false, revision: active.revision };
+      const revision = await this.commit(manager, active.version, next, request.author, request.summary);
+      return { ...base, dryRun: false, committed: true, revision };
     });
     if (outcome.committed)
-      await this.events.changed({ version: outcome.version, previousVersion: outcome.previousVersion });
+      await this.events.changed({
+        revision: outcome.revision,
+        version: outcome.version,
+        previousVersion: outcome.previousVersion,
+      });
     return outcome;
   }
 
@@ -125,28 +132,47 @@ export class ConfigStoreService {
     text: string,
     source: string,
     options: { author?: string; force?: boolean } = {},
-  ): Promise<{ version: string; previousVersion: string | null; changed: boolean }> {
+  ): Promise<{ revision: number; version: string; previousVersion: string | null; changed: boolean }> {
     const fileSha256 = sha256Hex(text);
     const outcome = await this.transaction(async (manager) => {
       const { active, seededFileSha256 } = await this.repository.lockState(manager);
       if (active !== null && seededFileSha256 === fileSha256 && !options.force)
-        return { version: active.version, previousVersion: active.version, changed: false };
+        return {
+          revision: active.revision,
+          version: active.version,
+          previousVersion: active.version,
+          changed: false,
+        };
       const next = validateDocument(parseDocumentText(text, source), this.env);
       if (active !== null && next.config.version === active.version) {
         await this.repository.setSeededFile(manager, fileSha256);
-        return { version: active.version, previousVersion: active.version, changed: false };
+        return {
+          revision: active.revision,
+          version: active.version,
+          previousVersion: active.version,
+          changed: false,
+        };
       }
       const summary =
         active === null
           ? `seeded from ${source}`
           : `imported ${source}: the file changed since it was last read`;
       const author = options.author ?? 'config-file';
-      await this.commit(manager, active?.version ?? null, next, author, summary, fileSha256);
-      return { version: next.config.version, previousVersion: active?.version ?? null, changed: true };
+      const revision = await this.commit(manager, active?.version ?? null, next, author, summary, fileSha256);
+      return {
+        revision,
+        version: next.config.version,
+        previousVersion: active?.version ?? null,
+        changed: true,
+      };
     });
     if (outcome.changed) {
       this.#logger.log(`configuration ${outcome.version} imported from ${source}`);
-      await this.events.changed({ version: outcome.version, previousVersion: outcome.previousVersion });
+      await this.events.changed({
+        revision: outcome.revision,
+        version: outcome.version,
+        previousVersion: outcome.previousVersion,
+      });
     }
     return outcome;
   }
@@ -163,7 +189,7 @@ export class ConfigStoreService {
     author: string,
     summary: string,
     seededFileSha256?: string,
-  ): Promise<void> {
+  ): Promise<number> {
     const revision = await this.repository.insertRevision(manager, {
       version: next.config.version,
       document: next.document,
@@ -172,6 +198,7 @@ export class ConfigStoreService {
       summary,
     });
     await this.repository.setActive(manager, revision.revision, seededFileSha256);
+    return revision.revision;
   }
 
   /** A database failure is a 503; the change's own refusals (GatewayErrors) pass through. */

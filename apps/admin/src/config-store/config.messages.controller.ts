@@ -13,6 +13,7 @@ export class ConfigMessagesController {
   async config(): Promise<ConfigGetReply> {
     const active = await this.store.active();
     return {
+      revision: active.revision,
       version: active.version,
       document: active.document,
       activatedAt: active.createdAt.toISOString(),

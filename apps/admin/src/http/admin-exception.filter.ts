@@ -32,6 +32,8 @@ export class AdminExceptionFilter implements ExceptionFilter {
       code: error.code,
     };
     if (error instanceof ConfigValidationError) body.problems = error.problems;
+    if (error.retryAfterMs !== undefined)
+      void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
     void reply.code(error.status).send({ error: body });
   }
 

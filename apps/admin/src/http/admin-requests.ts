@@ -30,7 +30,7 @@ export class AdminRequests {
   constructor(private readonly auth: AdminAuthenticator) {}
 
   principal(req: FastifyRequest): Promise<AdminPrincipal> {
-    return this.auth.authenticate(req.headers);
+    return this.auth.authenticate(req.headers, req.ip);
   }
 
   async write(req: FastifyRequest): Promise<WriteContext> {

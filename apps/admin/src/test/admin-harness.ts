@@ -84,7 +84,7 @@ export class AdminFixture {
         auth: { apiKey: this.adminKey, jwtSecret: this.jwtSecret },
       }),
       transport: this.transport,
-      configVersion: 'test',
+      configVersion: () => 'test',
       logger: false,
     });
     const startup = app.get(AdminStartup);

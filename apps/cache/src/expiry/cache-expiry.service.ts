@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { entryExpiryMs } from '@aigw/config';
-import type { GatewayConfig } from '@aigw/config';
+import type { LiveConfig } from '@aigw/config';
 import type { SemanticRepository } from '../semantic/semantic.repository';
 
 /**
@@ -12,14 +12,14 @@ export class CacheExpiry {
   readonly #logger = new Logger('CacheExpiry');
 
   constructor(
-    private readonly config: GatewayConfig,
+    private readonly live: LiveConfig,
     private readonly semantic: SemanticRepository,
     private readonly now: () => number = Date.now,
   ) {}
 
   async expire(): Promise<number> {
     let deleted = 0;
-    for (const app of this.config.applications) {
+    for (const app of this.live.config.applications) {
       if (app.cacheSettings === undefined) continue;
       deleted += await this.semantic.deleteCreatedBefore(
         app.id,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Span } from '@opentelemetry/api';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import type { CacheSettings, GatewayConfig } from '@aigw/config';
+import type { CacheSettings, LiveConfig } from '@aigw/config';
 import { entryExpiryMs, searchThreshold } from '@aigw/config';
 import type { CacheLookupReply, CacheLookupRequest } from '@aigw/contracts';
 import { CACHE_OPTIONS, CACHE_STATS, EMBEDDER, EXACT_STORE, SEMANTIC_STORE } from '../cache.options';
@@ -24,7 +24,7 @@ const tracer = trace.getTracer('aigw.cache');
 @Injectable()
 export class CacheLookupService {
   readonly #logger = new Logger('CacheLookup');
-  readonly #config: GatewayConfig;
+  readonly #live: LiveConfig;
 
   constructor(
     @Inject(CACHE_OPTIONS) options: CacheModuleOptions,
@@ -33,19 +33,20 @@ export class CacheLookupService {
     @Inject(EMBEDDER) private readonly embedder: Embedder,
     @Inject(CACHE_STATS) private readonly stats: CacheStats,
   ) {
-    this.#config = options.config;
+    this.#live = options.live;
   }
 
   /** The application's settings when it is cached at all (global switch and `useCache`). */
   settingsOf(applicationId: string): CacheSettings | null {
-    if (!this.#config.cacheSettings.cacheEnabled || this.semantic === null) return null;
-    const settings = this.#config.applications.find((a) => a.id === applicationId)?.cacheSettings;
+    const config = this.#live.config;
+    if (!config.cacheSettings.cacheEnabled || this.semantic === null) return null;
+    const settings = config.applications.find((a) => a.id === applicationId)?.cacheSettings;
     return settings?.useCache === true ? settings : null;
   }
 
   /** Ids of the applications the cache serves. */
   cachedApplications(): string[] {
-    return this.#config.applications.filter((a) => this.settingsOf(a.id) !== null).map((a) => a.id);
+    return this.#live.config.applications.filter((a) => this.settingsOf(a.id) !== null).map((a) => a.id);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { INestMicroservice } from '@nestjs/common';
 import type { GatewayConfig } from '@aigw/config';
-import { parseConfigText } from '@aigw/config';
+import { LiveConfig, parseConfigText } from '@aigw/config';
 import type { CacheLookupReply, CacheLookupRequest, CacheStatsReply, CacheWriteJob } from '@aigw/contracts';
 import { CacheJobs, Subjects } from '@aigw/contracts';
 import { JobQueues } from '@aigw/jobs';
@@ -39,7 +39,7 @@ export class CacheServiceHarness {
       service: 'cache',
       module: definition.createModule({
         mode: 'distributed',
-        config,
+        live: LiveConfig.fromFile(config),
         transport,
         mockLlmUrl: null,
         databaseUrl: options.databaseUrl,
@@ -48,7 +48,7 @@ export class CacheServiceHarness {
         jobs,
       }),
       transport,
-      configVersion: config.version,
+      configVersion: () => config.version,
       logger: false,
     });
     const client = new BusClient(createClientProxy('test', transport));

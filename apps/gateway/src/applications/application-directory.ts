@@ -1,4 +1,5 @@
-import type { ApplicationType, GatewayConfig, ResolvedApplication } from '@aigw/config';
+import type { ApplicationType, ConfigSnapshot, GatewayConfig, ResolvedApplication } from '@aigw/config';
+import { LiveConfig } from '@aigw/config';
 import { GatewayError } from '@aigw/contracts';
 import type { Operation } from '@aigw/openai-schema';
 
@@ -8,23 +9,38 @@ const OPERATION_OF: Record<ApplicationType, Operation> = {
   embeddings: 'embeddings',
 };
 
-/** Finds the AI application a request is for: by its id or a model alias it serves. */
+/**
+ * Finds the AI application a request is for: by its id or a model alias it serves, in the live
+ * configuration (or in the snapshot a request started with).
+ */
 export class ApplicationDirectory {
-  private readonly byName = new Map<string, ResolvedApplication>();
+  private readonly live: LiveConfig;
+  private readonly byName: (snapshot?: ConfigSnapshot) => ReadonlyMap<string, ResolvedApplication>;
 
-  constructor(readonly config: Pick<GatewayConfig, 'applications'>) {
-    for (const app of config.applications) {
-      this.byName.set(app.id, app);
-      for (const alias of app.models) this.byName.set(alias, app);
-    }
+  /** `source`: the live configuration, or a fixed one (specs). */
+  constructor(source: LiveConfig | Pick<GatewayConfig, 'applications'>) {
+    // A fixed configuration is a live one that never changes; only its `applications` are read.
+    this.live = source instanceof LiveConfig ? source : LiveConfig.fromFile(source as GatewayConfig);
+    this.byName = this.live.derive((config) => {
+      const byName = new Map<string, ResolvedApplication>();
+      for (const app of config.applications) {
+        byName.set(app.id, app);
+        for (const alias of app.models) byName.set(alias, app);
+      }
+      return byName;
+    });
   }
 
   get applications(): readonly ResolvedApplication[] {
-    return this.config.applications;
+    return this.live.config.applications;
   }
 
-  resolve(name: string, param: string | null = 'model'): ResolvedApplication {
-    const app = this.byName.get(name);
+  resolve(
+    name: string,
+    param: string | null = 'model',
+    snapshot: ConfigSnapshot = this.live.current,
+  ): ResolvedApplication {
+    const app = this.byName(snapshot).get(name);
     if (!app) {
       throw new GatewayError(
         'model_not_found',

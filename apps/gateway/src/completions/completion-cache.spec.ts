@@ -1,7 +1,7 @@
 import { Controller, Module } from '@nestjs/common';
 import type { INestMicroservice } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { parseConfigText } from '@aigw/config';
+import { LiveConfig, parseConfigText } from '@aigw/config';
 import type { CacheLookupReply, CacheWriteJob, RouteRequest } from '@aigw/contracts';
 import { CacheJobs, Subjects } from '@aigw/contracts';
 import { InProcessJobQueue } from '@aigw/jobs';
@@ -64,7 +64,7 @@ describe('CompletionCache (the gateway side)', () => {
       service: 'cache',
       module: { module: ScriptedCacheModule },
       transport,
-      configVersion: 'test',
+      configVersion: () => 'test',
       logger: false,
     });
     bus = new BusClient(createClientProxy('gateway', transport));
@@ -77,7 +77,7 @@ describe('CompletionCache (the gateway side)', () => {
       attempts: 3,
       backoffMs: 1_000,
     });
-    cache = new CompletionCache(config, bus, writes, () => now);
+    cache = new CompletionCache(LiveConfig.fromFile(config), bus, writes, () => now);
     lookups = 0;
   });
 

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { GatewayConfig, ResolvedApplication } from '@aigw/config';
+import type { GatewayConfig, LiveConfig, ResolvedApplication } from '@aigw/config';
 import type { CacheLookupReply, CacheWriteJob, RouteRequest } from '@aigw/contracts';
 import { CACHEABLE_OPERATIONS, CacheLookupReplySchema, Subjects } from '@aigw/contracts';
 import type { BusClient } from '@aigw/messaging';
@@ -32,6 +32,12 @@ export type CacheOutcome =
     }
   | { readonly kind: 'miss'; readonly write: boolean; readonly embedding: number[] | null };
 
+function exportCachedAtZero(config: GatewayConfig): void {
+  for (const app of config.applications)
+    if (config.cacheSettings.cacheEnabled && app.cacheSettings?.useCache === true)
+      cacheUnavailable.inc({ application: app.id }, 0);
+}
+
 /**
  * The gateway's side of the semantic cache: one `cache.v1.lookup` before the dispatch to the router,
  * bounded by `cacheSettings.lookupTimeoutMs`; one `cache.write` job after a good answer, off the
@@ -44,15 +50,15 @@ export class CompletionCache {
   #unavailable = 0;
 
   constructor(
-    private readonly config: GatewayConfig,
+    private readonly live: LiveConfig,
     private readonly bus: BusClient,
     private readonly writes: JobRecorder<CacheWriteJob>,
     private readonly now: () => number = Date.now,
   ) {
-    // Exported at 0 for every cached application, so the first outage shows as a rise.
-    for (const app of config.applications)
-      if (config.cacheSettings.cacheEnabled && app.cacheSettings?.useCache === true)
-        cacheUnavailable.inc({ application: app.id }, 0);
+    // Exported at 0 for every cached application (those a change adds too), so the first outage shows
+    // as a rise.
+    exportCachedAtZero(live.config);
+    live.onChange((next) => exportCachedAtZero(next.config));
   }
 
   async lookup(
@@ -61,7 +67,7 @@ export class CompletionCache {
     operation: Operation,
     routeRequest: RouteRequest,
   ): Promise<CacheOutcome> {
-    if (!this.config.cacheSettings.cacheEnabled || app.cacheSettings?.useCache !== true)
+    if (!this.live.config.cacheSettings.cacheEnabled || app.cacheSettings?.useCache !== true)
       return { kind: 'off' };
     if (operation === 'embeddings' || !CACHEABLE_OPERATIONS.includes(operation)) return { kind: 'off' };
     if (optedOut(request)) return { kind: 'bypass' };
@@ -71,7 +77,7 @@ export class CompletionCache {
       const raw = await this.bus.request<unknown>(
         Subjects.cache.lookup,
         { ...routeRequest, operation },
-        { timeoutMs: this.config.cacheSettings.lookupTimeoutMs },
+        { timeoutMs: this.live.config.cacheSettings.lookupTimeoutMs },
       );
       reply = CacheLookupReplySchema.parse(raw);
     } catch (error: unknown) {

@@ -1,5 +1,5 @@
 import type { ResolvedApplication } from '@aigw/config';
-import { resolveConfig } from '@aigw/config';
+import { LiveConfig, resolveConfig } from '@aigw/config';
 import type { MemoryAppendJob, MemoryLoadReply, PromptRecord, UsageEvent } from '@aigw/contracts';
 import { GatewayError, MemoryJobs, PromptJobs, Subjects, threadIdTime } from '@aigw/contracts';
 import type { Job } from '@aigw/jobs';
@@ -77,7 +77,7 @@ describe('CompletionFollowUps: the gateway side of memory and prompt persistence
         return loadReply();
       },
     } as unknown as BusClient;
-    followUps = createStatefulFeatures(config, bus, jobs).followUps;
+    followUps = createStatefulFeatures(LiveConfig.fromFile(config), bus, jobs).followUps;
     jobs.get<MemoryAppendJob>(MemoryJobs.queue).process(async (job) => void appended.push(job));
     jobs.get<PromptRecord>(PromptJobs.queue).process(async (job) => void persisted.push(job));
   });

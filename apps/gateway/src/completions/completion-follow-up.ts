@@ -1,4 +1,4 @@
-import type { GatewayConfig } from '@aigw/config';
+import type { LiveConfig } from '@aigw/config';
 import { memoryPolicy } from '@aigw/config';
 import type { ChatMessage, PromptRecord, UsageEvent } from '@aigw/contracts';
 import { GatewayError, THREAD_ID_HEADER, ThreadIdSchema } from '@aigw/contracts';
@@ -26,21 +26,21 @@ export const CLIENT_CLOSED: RequestFailure = {
  */
 export class CompletionFollowUps {
   constructor(
-    private readonly config: GatewayConfig,
+    private readonly live: LiveConfig,
     private readonly memory: ConversationMemory,
     private readonly prompts: JobRecorder<PromptRecord>,
   ) {}
 
   /** Loads the thread when the request names one; rejects (404, 503, 504) when it cannot. */
   async begin(request: MemoryTurnRequest): Promise<CompletionFollowUp> {
-    const persist = memoryPolicy(request.app, this.config).persistPrompts ? this.prompts : null;
+    const persist = memoryPolicy(request.app, this.live.config).persistPrompts ? this.prompts : null;
     const turn = await this.memory.begin(request);
     return new CompletionFollowUp(request.body, turn, persist);
   }
 
   /** A request refused before its dispatch (its thread could not be loaded) is persisted too. */
   rejected(request: MemoryTurnRequest, usage: UsageEvent, error: unknown): void {
-    if (!memoryPolicy(request.app, this.config).persistPrompts) return;
+    if (!memoryPolicy(request.app, this.live.config).persistPrompts) return;
     const threadId = ThreadIdSchema.safeParse(request.headers[THREAD_ID_HEADER]);
     void this.prompts.record(
       promptRecord(usage, {

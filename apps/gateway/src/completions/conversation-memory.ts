@@ -1,4 +1,4 @@
-import type { GatewayConfig, ResolvedApplication } from '@aigw/config';
+import type { LiveConfig, ResolvedApplication } from '@aigw/config';
 import { memoryPolicy } from '@aigw/config';
 import type { ChatMessage, MemoryAppendJob, MemoryLoadReply, MemoryLoadRequest } from '@aigw/contracts';
 import { GatewayError, mintThreadId, Subjects, THREAD_ID_HEADER, ThreadIdSchema } from '@aigw/contracts';
@@ -39,13 +39,13 @@ const SYSTEM_ROLES = new Set(['system', 'developer']);
  */
 export class ConversationMemory {
   constructor(
-    private readonly config: GatewayConfig,
+    private readonly live: LiveConfig,
     private readonly bus: BusClient,
     private readonly appends: JobRecorder<MemoryAppendJob>,
   ) {}
 
   async begin(request: MemoryTurnRequest): Promise<MemoryTurn | null> {
-    if (request.operation !== 'chat' || !memoryPolicy(request.app, this.config).useMemory) return null;
+    if (request.operation !== 'chat' || !memoryPolicy(request.app, this.live.config).useMemory) return null;
     const messages = (request.body.messages as ChatMessage[] | undefined) ?? [];
     const system = messages.filter((m) => SYSTEM_ROLES.has(m.role));
     const turn = messages.filter((m) => !SYSTEM_ROLES.has(m.role));
@@ -87,7 +87,7 @@ export class ConversationMemory {
     };
     try {
       return await this.bus.request<MemoryLoadReply>(Subjects.memory.load, payload, {
-        timeoutMs: this.config.memorySettings.loadTimeoutMs,
+        timeoutMs: this.live.config.memorySettings.loadTimeoutMs,
       });
     } catch (error) {
       const failure = GatewayError.from(error);

@@ -1,4 +1,4 @@
-import type { GatewayConfig, ResolvedApplication } from '@aigw/config';
+import type { ConfigSnapshot, GatewayConfig, LiveConfig, ResolvedApplication } from '@aigw/config';
 import type { RouteRequest, RouteResult, RouterStreamEvent } from '@aigw/contracts';
 import { GatewayError, Subjects } from '@aigw/contracts';
 import type { BusClient } from '@aigw/messaging';
@@ -10,6 +10,7 @@ import type { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
 import { errorBody, errorHeaders, validationError } from '../http/openai-error';
 import { rateLimitHeaders } from '../http/rate-limit-headers';
 import { context } from '@opentelemetry/api';
+import { tagConfigSnapshot } from '@aigw/observability';
 import {
   CLIENT_CLOSED_REQUEST,
   RequestUsage,
@@ -37,14 +38,19 @@ export type Target =
   | { kind: 'model'; operation: Operation }
   | { kind: 'path'; application: string; operation: Operation | null };
 
+/** The response header naming the configuration version that served the request. */
+export const CONFIG_VERSION_HEADER = 'x-aigw-config-version';
+
 /**
  * The gateway's one use case: authenticate, validate, find the application, authorise, then one
  * dispatch to the router over the bus — a JSON reply, or a stream relayed as server-sent events.
- * Order matters: a missing key is a 401 before any 400, as with OpenAI.
+ * Order matters: a missing key is a 401 before any 400, as with OpenAI. The request is served by the
+ * configuration snapshot current when it arrived, to its end (a stream included), whatever changes
+ * meanwhile; its response and its span name that snapshot's version.
  */
 export class DispatchCompletion {
   constructor(
-    private readonly config: GatewayConfig,
+    private readonly live: LiveConfig,
     private readonly auth: ApiKeyAuthenticator,
     private readonly directory: ApplicationDirectory,
     private readonly bus: BusClient,
@@ -54,8 +60,13 @@ export class DispatchCompletion {
   ) {}
 
   async execute(request: FastifyRequest, reply: FastifyReply, target: Target): Promise<void> {
-    const consumer = this.auth.authenticate(request.headers, request.ip);
-    const { app, operation, body } = this.admit(request.body, target);
+    const snapshot = this.live.current;
+    const { config } = snapshot;
+    // Errors too name the configuration that refused them.
+    void reply.header(CONFIG_VERSION_HEADER, config.version);
+    tagConfigSnapshot(snapshot);
+    const consumer = this.auth.authenticate(request.headers, request.ip, snapshot);
+    const { app, operation, body } = this.admit(request.body, target, snapshot);
     this.auth.authorize(consumer, app.id);
 
     const requestId = String(request.id);
@@ -100,7 +111,7 @@ export class DispatchCompletion {
       usage.cacheHit(cached.similarity);
       sendCachedAnswer(request, reply, cached, {
         stream,
-        headers: { ...followUp.headers, 'x-aigw-config-version': this.config.version },
+        headers: { ...followUp.headers, [CONFIG_VERSION_HEADER]: config.version },
         onChunk: (data) => followUp.chunk(data),
       });
       const event = usage.finish(200);
@@ -120,12 +131,13 @@ export class DispatchCompletion {
         cached,
         operation,
         keepPayloads,
+        config,
       );
 
     let result: RouteResult;
     try {
       result = await this.bus.request<RouteResult>(subjects.unary, routeRequest, {
-        timeoutMs: this.config.server.requestTimeoutMs,
+        timeoutMs: config.server.requestTimeoutMs,
       });
     } catch (error) {
       const failure = GatewayError.from(error);
@@ -142,7 +154,7 @@ export class DispatchCompletion {
     void reply
       .headers(followUp.headers)
       .header('x-aigw-endpoint', result.endpointId)
-      .header('x-aigw-config-version', this.config.version)
+      .header(CONFIG_VERSION_HEADER, config.version)
       .headers(rateLimitHeaders(result.rateLimit))
       .headers(cacheHeaders(cached))
       .send(result.body);
@@ -155,6 +167,7 @@ export class DispatchCompletion {
   private admit(
     raw: unknown,
     target: Target,
+    snapshot: ConfigSnapshot,
   ): { app: ResolvedApplication; operation: Operation; body: Record<string, unknown> } {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       throw new GatewayError('invalid_request', 'The request body must be a JSON object.');
@@ -162,11 +175,11 @@ export class DispatchCompletion {
     if (target.kind === 'model') {
       const parsed = REQUEST_SCHEMAS[target.operation].safeParse(raw);
       if (!parsed.success) throw validationError(parsed.error, raw);
-      const app = this.directory.resolve(parsed.data.model);
+      const app = this.directory.resolve(parsed.data.model, 'model', snapshot);
       this.directory.checkOperation(app, target.operation);
       return { app, operation: target.operation, body: parsed.data };
     }
-    const app = this.directory.resolve(target.application, null);
+    const app = this.directory.resolve(target.application, null, snapshot);
     const operation = target.operation ?? this.directory.operationOf(app);
     this.directory.checkOperation(app, operation, null);
     const parsed = PATH_ROUTED_SCHEMAS[operation].safeParse(raw);
@@ -189,6 +202,7 @@ export class DispatchCompletion {
     cached: CacheOutcome,
     operation: Operation,
     keepPayloads: boolean,
+    config: GatewayConfig,
   ): Promise<void> {
     void reply.hijack();
     const sse = new SseWriter(reply.raw);
@@ -212,8 +226,8 @@ export class DispatchCompletion {
     return new Promise<void>((resolve) => {
       const subscription = this.bus
         .stream<RouterStreamEvent>(subject, routeRequest, {
-          firstTimeoutMs: this.config.server.requestTimeoutMs,
-          idleTimeoutMs: this.config.server.streamIdleTimeoutMs,
+          firstTimeoutMs: config.server.requestTimeoutMs,
+          idleTimeoutMs: config.server.streamIdleTimeoutMs,
         })
         .subscribe({
           next: (event) => {
@@ -224,7 +238,7 @@ export class DispatchCompletion {
                 ...followUp.headers,
                 'x-request-id': String(request.id),
                 'x-aigw-endpoint': event.endpointId,
-                'x-aigw-config-version': this.config.version,
+                [CONFIG_VERSION_HEADER]: config.version,
                 ...rateLimitHeaders(event.rateLimit),
                 ...cacheHeaders(cached),
               });
@@ -282,6 +296,7 @@ function writeRawError(reply: FastifyReply, request: FastifyRequest, error: Gate
   reply.raw.writeHead(error.status, {
     'content-type': 'application/json; charset=utf-8',
     'x-request-id': String(request.id),
+    [CONFIG_VERSION_HEADER]: String(reply.getHeader(CONFIG_VERSION_HEADER) ?? ''),
     ...errorHeaders(error),
   });
   reply.raw.end(JSON.stringify(errorBody(error)));

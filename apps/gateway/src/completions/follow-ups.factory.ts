@@ -1,4 +1,4 @@
-import type { GatewayConfig } from '@aigw/config';
+import type { LiveConfig } from '@aigw/config';
 import type { CacheWriteJob, MemoryAppendJob, PromptRecord } from '@aigw/contracts';
 import { CacheJobs, MemoryJobs, PromptJobs } from '@aigw/contracts';
 import type { JobQueues } from '@aigw/jobs';
@@ -26,7 +26,7 @@ export interface StatefulFeatures {
 }
 
 export function createStatefulFeatures(
-  config: GatewayConfig,
+  live: LiveConfig,
   bus: BusClient,
   jobs: JobQueues,
   retry: { attempts: number; backoffMs: number } = {
@@ -52,8 +52,8 @@ export function createStatefulFeatures(
     backoffMs: DURABLE_JOB_BACKOFF_MS,
   });
   return {
-    followUps: new CompletionFollowUps(config, new ConversationMemory(config, bus, appends), prompts),
-    cache: new CompletionCache(config, bus, cacheWrites),
+    followUps: new CompletionFollowUps(live, new ConversationMemory(live, bus, appends), prompts),
+    cache: new CompletionCache(live, bus, cacheWrites),
     recorders: [appends, prompts, cacheWrites],
   };
 }

@@ -2,7 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import type { GatewayConfig } from '@aigw/config';
+import type { LiveConfig } from '@aigw/config';
 import { Subjects } from '@aigw/contracts';
 import type { BusClient } from '@aigw/messaging';
 import { endHttpServerSpan, startHttpServerSpan } from '@aigw/observability';
@@ -36,13 +36,15 @@ function requestId(req: IncomingMessage): string {
  * whatever its content type (curl's `-d` says form-urlencoded), since every inference route takes JSON.
  */
 export async function createHttpApp(
-  config: GatewayConfig,
+  live: LiveConfig,
   bus: BusClient,
   usage: UsageRecorder,
   logger: LoggerService | false,
   stateful: StatefulFeatures,
   metricsOnApiPort = true,
 ): Promise<NestFastifyApplication> {
+  // The listener's settings are read once: `server.*` changes apply at the next start.
+  const { config } = live;
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.bodyLimitBytes,
     genReqId: requestId,
@@ -57,7 +59,7 @@ export async function createHttpApp(
     logger: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.forRoot(config, bus, usage, stateful, metricsOnApiPort),
+    GatewayModule.forRoot(live, bus, usage, stateful, metricsOnApiPort),
     adapter,
     {
       logger,
@@ -84,7 +86,7 @@ export async function createHttpApp(
     void reply.header('x-request-id', request.id);
     done();
   });
-  observeRequests(fastify, logger ? new AccessLog(config, logger, publisher(config, bus)) : null);
+  observeRequests(fastify, logger ? new AccessLog(live, logger, publisher(live, bus)) : null);
   app.useGlobalFilters(new OpenAiExceptionFilter());
   return app;
 }
@@ -133,7 +135,9 @@ function observeRequests(fastify: FastifyInstance, accessLog: AccessLog | null):
   });
 }
 
-function publisher(config: GatewayConfig, bus: BusClient): ((record: unknown) => void) | null {
-  if (!config.logging.publish) return null;
-  return (record) => void bus.emit(Subjects.logs.requests, record).catch(() => undefined);
+/** Publishes log records while the live configuration's `logging.publish` is on. */
+function publisher(live: LiveConfig, bus: BusClient): (record: unknown) => void {
+  return (record) => {
+    if (live.config.logging.publish) void bus.emit(Subjects.logs.requests, record).catch(() => undefined);
+  };
 }

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { GatewayConfig } from '@aigw/config';
-import { DEFAULT_APPLICATION_LOGGING } from '@aigw/config';
+import { DEFAULT_APPLICATION_LOGGING, LiveConfig } from '@aigw/config';
 import type { AccessLogRecord, LogRecord, RequestLogRecord } from '@aigw/contracts';
 import type { RequestOutcome } from './request-outcome';
 
@@ -52,20 +52,29 @@ export function accessRecord(exchange: HttpExchange, outcome: RequestOutcome | u
  * contexts) and to the publisher when there is one.
  */
 export class AccessLog {
-  private readonly logging: ReadonlyMap<string, { summaries: boolean; payloads: boolean }>;
+  private readonly live: LiveConfig;
+  /** Each application's logging settings, per configuration snapshot. */
+  private readonly settings: () => ReadonlyMap<string, { summaries: boolean; payloads: boolean }>;
 
+  /** `source`: the live configuration (its logging settings apply as they change), or a fixed one. */
   constructor(
-    private readonly config: GatewayConfig,
+    source: LiveConfig | GatewayConfig,
     private readonly logger: LoggerService,
     private readonly publish: LogPublisher | null,
   ) {
-    this.logging = new Map(
-      config.applications.map((app) => [app.id, app.logging ?? DEFAULT_APPLICATION_LOGGING]),
+    this.live = source instanceof LiveConfig ? source : LiveConfig.fromFile(source);
+    this.settings = this.live.derive(
+      (config) =>
+        new Map(config.applications.map((app) => [app.id, app.logging ?? DEFAULT_APPLICATION_LOGGING])),
     );
   }
 
+  private get logging(): ReadonlyMap<string, { summaries: boolean; payloads: boolean }> {
+    return this.settings();
+  }
+
   write(exchange: HttpExchange, outcome: RequestOutcome | undefined): void {
-    if (this.config.logging.accessLog) {
+    if (this.live.config.logging.accessLog) {
       const record = accessRecord(exchange, outcome);
       this.logger.log(record, 'AccessLog');
       this.publish?.(record);

@@ -1,6 +1,6 @@
 import type { TestingModule } from '@nestjs/testing';
 import { Test } from '@nestjs/testing';
-import { resolveConfig } from '@aigw/config';
+import { LiveConfig, resolveConfig } from '@aigw/config';
 import type { MemoryAppendJob, PromptRecord } from '@aigw/contracts';
 import { MemoryJobs, PromptJobs } from '@aigw/contracts';
 import { JobQueues } from '@aigw/jobs';
@@ -58,7 +58,13 @@ describe('the memory service through a Postgres outage', () => {
   beforeAll(async () => {
     database = await machineDatabase();
     moduleRef = await Test.createTestingModule({
-      imports: [MemoryModule.forRoot({ config, databaseUrl: database.url, jobs: workerJobs })],
+      imports: [
+        MemoryModule.forRoot({
+          live: LiveConfig.fromFile(config),
+          databaseUrl: database.url,
+          jobs: workerJobs,
+        }),
+      ],
     }).compile();
     await moduleRef.init();
   });

@@ -1,7 +1,7 @@
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { GatewayConfig } from '@aigw/config';
-import { GATEWAY_CONFIG } from '@aigw/config';
+import { LiveConfig } from '@aigw/config';
 import { MemoryJobs } from '@aigw/contracts';
 import type { Job } from '@aigw/jobs';
 import { JobQueues } from '@aigw/jobs';
@@ -22,11 +22,16 @@ export class SweepProcessor implements OnApplicationBootstrap {
   readonly #logger = new Logger('MemorySweep');
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly live: LiveConfig,
     @Inject(JOB_QUEUES) private readonly jobs: JobQueues,
     private readonly threads: ThreadsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** The configuration now: read once per operation. */
+  private get config(): GatewayConfig {
+    return this.live.config;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const queue = this.jobs.get<SweepJobData>(MemoryJobs.sweepQueue);

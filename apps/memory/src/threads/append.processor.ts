@@ -1,7 +1,7 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { GatewayConfig } from '@aigw/config';
-import { GATEWAY_CONFIG, memoryPolicy } from '@aigw/config';
+import { LiveConfig, memoryPolicy } from '@aigw/config';
 import type { MemoryAppendJob } from '@aigw/contracts';
 import { MemoryAppendJobSchema, MemoryJobs } from '@aigw/contracts';
 import type { Job } from '@aigw/jobs';
@@ -25,10 +25,15 @@ export class AppendProcessor implements OnApplicationBootstrap, BeforeApplicatio
   #stopping = false;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly live: LiveConfig,
     @Inject(JOB_QUEUES) private readonly jobs: JobQueues,
     private readonly threads: ThreadsRepository,
   ) {}
+
+  /** The configuration now: read once per operation. */
+  private get config(): GatewayConfig {
+    return this.live.config;
+  }
 
   onApplicationBootstrap(): void {
     this.jobs

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { GatewayConfig } from '@aigw/config';
-import { GATEWAY_CONFIG, memoryPolicy } from '@aigw/config';
+import { LiveConfig, memoryPolicy } from '@aigw/config';
 import type { MemoryLoadReply, MemoryLoadRequest } from '@aigw/contracts';
 import { GatewayError, threadIdTime } from '@aigw/contracts';
 import type { Clock } from '../memory.tokens';
@@ -26,10 +26,15 @@ const tracer = trace.getTracer('aigw.memory');
 @Injectable()
 export class LoadThreadService {
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly live: LiveConfig,
     private readonly threads: ThreadsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** The configuration now: read once per operation. */
+  private get config(): GatewayConfig {
+    return this.live.config;
+  }
 
   /**
    * In a span of its own (`memory load`, under the bus hop's consumer span): whether a live thread was

@@ -1,4 +1,4 @@
-import { resolveConfig } from '@aigw/config';
+import { LiveConfig, resolveConfig } from '@aigw/config';
 import { GatewayError } from '@aigw/contracts';
 import type { IntervalsRepository } from '../intervals/intervals.repository';
 import type { TotalsRepository } from './totals.repository';
@@ -25,7 +25,7 @@ function serviceReading(read: () => Promise<never[]>) {
   } satisfies Pick<TotalsRepository, 'forApplications'>;
   const intervals = { latest: async () => read() } satisfies Pick<IntervalsRepository, 'latest'>;
   const service = new MetricsSummaryService(
-    config,
+    LiveConfig.fromFile(config),
     totals as unknown as TotalsRepository,
     intervals as unknown as IntervalsRepository,
     { now: () => new Date('2026-03-01T10:00:00.000Z') },

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { GatewayConfig } from '@aigw/config';
-import { GATEWAY_CONFIG } from '@aigw/config';
+import { LiveConfig } from '@aigw/config';
 import type { MetricsSummary, MetricsSummaryRequest } from '@aigw/contracts';
 import { GatewayError } from '@aigw/contracts';
 import type { IntervalRow } from '../intervals/intervals.repository';
@@ -16,11 +16,16 @@ import { TotalsRepository } from './totals.repository';
 @Injectable()
 export class MetricsSummaryService {
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly live: LiveConfig,
     private readonly totals: TotalsRepository,
     private readonly intervals: IntervalsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** The configuration now: read once per operation. */
+  private get config(): GatewayConfig {
+    return this.live.config;
+  }
 
   /** `applicationIds`: those of the configured applications to report (unknown ids are ignored); null: all. */
   async summary(request: MetricsSummaryRequest): Promise<MetricsSummary> {

@@ -1,7 +1,7 @@
 import type { TestingModule } from '@nestjs/testing';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { resolveConfig } from '@aigw/config';
+import { LiveConfig, resolveConfig } from '@aigw/config';
 import type { UsageEvent } from '@aigw/contracts';
 import { MetricsJobs, Queues } from '@aigw/contracts';
 import { JobQueues } from '@aigw/jobs';
@@ -73,7 +73,13 @@ describe('usage records through BullMQ on the machine Redis, aggregated on the m
   beforeAll(async () => {
     database = await machineDatabase();
     moduleRef = await Test.createTestingModule({
-      imports: [MetricsModule.forRoot({ config, databaseUrl: database.url, jobs: workerJobs })],
+      imports: [
+        MetricsModule.forRoot({
+          live: LiveConfig.fromFile(config),
+          databaseUrl: database.url,
+          jobs: workerJobs,
+        }),
+      ],
     })
       .overrideProvider(UsageRepository)
       .useFactory({

@@ -26,6 +26,8 @@ interface Check {
   readonly key: string;
   probe: EndpointProbe | null;
   timer: NodeJS.Timeout | null;
+  /** Set when a configuration change dropped the endpoint (or changed it): no more probes. */
+  removed: boolean;
 }
 
 /**
@@ -37,7 +39,9 @@ interface Check {
 @Injectable()
 export class ActiveHealthChecks implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('HealthChecks');
-  private readonly checks: Check[] = [];
+  private readonly checks = new Set<Check>();
+  private leaseStarted = false;
+  private stopWatching: (() => void) | null = null;
   private readonly lease: HealthProbeLease;
   private leaseTimer: NodeJS.Timeout | null = null;
   private leader = false;
@@ -57,21 +61,48 @@ export class ActiveHealthChecks implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationBootstrap(): void {
+    this.stopWatching = this.table.onRebuilt(() => this.reconcile());
+    this.reconcile();
+  }
+
+  /**
+   * Probes the endpoints of the current route table that have `checks.active`: a configuration change
+   * keeps the checks of unchanged endpoints (same target), stops those of removed or changed ones and
+   * starts the new ones.
+   */
+  private reconcile(): void {
+    const wanted = new Set<RouteTarget>();
     for (const plan of this.table.plans())
-      for (const target of plan.targets) {
-        const checks = target.endpoint.checks?.active;
-        if (checks === undefined) continue;
-        const key = unhealthyKey(target.applicationId, target.endpoint.id);
-        this.checks.push({ target, checks, key, probe: null, timer: null });
-      }
-    if (this.checks.length === 0) return;
-    void this.renewLease().then(() => {
-      for (const check of this.checks) this.schedule(check, 0);
-    });
+      for (const target of plan.targets) if (target.endpoint.checks?.active !== undefined) wanted.add(target);
+    for (const check of [...this.checks]) {
+      if (wanted.has(check.target)) continue;
+      if (check.timer !== null) clearTimeout(check.timer);
+      check.removed = true;
+      this.checks.delete(check);
+    }
+    const running = new Set([...this.checks].map((check) => check.target));
+    const added: Check[] = [];
+    for (const target of wanted) {
+      const checks = target.endpoint.checks?.active;
+      if (running.has(target) || checks === undefined) continue;
+      const key = unhealthyKey(target.applicationId, target.endpoint.id);
+      const check: Check = { target, checks, key, probe: null, timer: null, removed: false };
+      this.checks.add(check);
+      added.push(check);
+    }
+    if (added.length === 0) return;
+    if (this.leaseStarted) for (const check of added) this.schedule(check, 0);
+    else {
+      this.leaseStarted = true;
+      void this.renewLease().then(() => {
+        for (const check of this.checks) if (check.timer === null) this.schedule(check, 0);
+      });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.stopWatching?.();
     if (this.leaseTimer !== null) clearTimeout(this.leaseTimer);
     for (const check of this.checks) if (check.timer !== null) clearTimeout(check.timer);
     await this.lease.release();
@@ -93,7 +124,7 @@ export class ActiveHealthChecks implements OnApplicationBootstrap, OnApplication
   }
 
   private schedule(check: Check, ms: number): void {
-    if (this.stopped) return;
+    if (this.stopped || check.removed) return;
     check.timer = setTimeout(() => void this.run(check), ms);
     check.timer.unref();
   }
@@ -109,7 +140,7 @@ export class ActiveHealthChecks implements OnApplicationBootstrap, OnApplication
       this.store.holdLeftMs(check.key) === null ? 'healthy' : 'unhealthy',
     ));
     const result = await this.probeOnce(check);
-    if (this.stopped) return;
+    if (this.stopped || check.removed) return;
     const change = probe.record(result);
     healthChecks.inc({
       application: check.target.applicationId,

@@ -38,8 +38,13 @@ export class FailoverRateLimitStore implements RateLimitStore {
   constructor(
     private readonly shared: RateLimitStore,
     private readonly fallback: InMemoryRateLimitStore,
-    private readonly policy: RateLimitingSettings['redisDown'],
+    /** The policy, or a getter of the live configuration's `rateLimiting.redisDown` (read at each failure). */
+    private readonly redisDown: RateLimitingSettings['redisDown'] | (() => RateLimitingSettings['redisDown']),
   ) {}
+
+  private get policy(): RateLimitingSettings['redisDown'] {
+    return typeof this.redisDown === 'function' ? this.redisDown() : this.redisDown;
+  }
 
   async reserve(counters: readonly CounterSpec[], demand: TokenDemand): Promise<ReserveOutcome> {
     try {

@@ -1,7 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { GatewayConfig } from '@aigw/config';
-import { GATEWAY_CONFIG } from '@aigw/config';
+import { LiveConfig } from '@aigw/config';
 import type { RouterModuleOptions } from '../router.options';
 import { ROUTER_OPTIONS } from '../router.options';
 import type { Clock } from '../routing/clock';
@@ -20,13 +19,8 @@ const CONNECT_WAIT_MS = 2_000;
 /** Redis when the router has it (with the Redis-down policy), memory in embedded mode. */
 export const rateLimitStoreProvider: Provider<RateLimitStore> = {
   provide: RATE_LIMIT_STORE,
-  inject: [RouterRedis, ROUTER_OPTIONS, GATEWAY_CONFIG, CLOCK],
-  useFactory: async (
-    redis: RouterRedis,
-    options: RouterModuleOptions,
-    config: GatewayConfig,
-    clock: Clock,
-  ) => {
+  inject: [RouterRedis, ROUTER_OPTIONS, LiveConfig, CLOCK],
+  useFactory: async (redis: RouterRedis, options: RouterModuleOptions, live: LiveConfig, clock: Clock) => {
     const local = new InMemoryRateLimitStore(clock);
     if (redis.client === null) return local;
     // Commands fail fast until the connection is up: without this wait, the first requests after a
@@ -35,7 +29,7 @@ export const rateLimitStoreProvider: Provider<RateLimitStore> = {
     return new FailoverRateLimitStore(
       new RedisRateLimitStore(redis.client, options.redisPrefix),
       local,
-      config.rateLimiting.redisDown,
+      () => live.config.rateLimiting.redisDown,
     );
   },
 };

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { GatewayConfig } from '@aigw/config';
-import { GATEWAY_CONFIG } from '@aigw/config';
+import type { ConfigSnapshot } from '@aigw/config';
+import { LiveConfig } from '@aigw/config';
 import type { RateLimitStatus, RouteRequest } from '@aigw/contracts';
 import { GatewayError } from '@aigw/contracts';
 import type { ProviderOperation } from '@aigw/providers';
@@ -20,19 +20,23 @@ import { choiceCount, countPromptTokens, requestedMaxTokens } from './token-coun
  */
 @Injectable()
 export class RateLimiter {
-  private readonly plan: RateLimitPlan;
-  private readonly defaultCompletionTokens: number;
+  /** The counters of each configuration snapshot (the counts themselves live in the store). */
+  private readonly plan: (snapshot?: ConfigSnapshot) => RateLimitPlan;
 
   constructor(
     @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    private readonly live: LiveConfig,
   ) {
-    this.plan = new RateLimitPlan(config);
-    this.defaultCompletionTokens = config.rateLimiting.defaultCompletionTokens;
+    this.plan = live.derive((config) => new RateLimitPlan(config));
   }
 
-  async admit(operation: ProviderOperation, request: RouteRequest): Promise<RateLimitTicket> {
-    const limits = this.plan.of(request.applicationId);
+  /** `snapshot`: the configuration the request is served with (the current one by default). */
+  async admit(
+    operation: ProviderOperation,
+    request: RouteRequest,
+    snapshot: ConfigSnapshot = this.live.current,
+  ): Promise<RateLimitTicket> {
+    const limits = this.plan(snapshot).of(request.applicationId);
     if (limits === undefined) return RateLimitTicket.unlimited(request.body);
     const body =
       operation === 'embeddings' ? request.body : applyMaxTokensPolicy(request.body, limits.maxTokens);
@@ -44,7 +48,8 @@ export class RateLimiter {
       completionTokens:
         operation === 'embeddings'
           ? 0
-          : (requestedMaxTokens(body) ?? this.defaultCompletionTokens) * choiceCount(body),
+          : (requestedMaxTokens(body) ?? snapshot.config.rateLimiting.defaultCompletionTokens) *
+            choiceCount(body),
     };
     const outcome = await this.store.reserve(counters, demand);
     if (!outcome.admitted)

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { LiveConfig } from '@aigw/config';
+import { tagConfigSnapshot } from '@aigw/observability';
 import type { RouteRequest, RouteResult } from '@aigw/contracts';
 import type { ProviderOperation, ProviderResponse } from '@aigw/providers';
 import { RateLimiter } from '../rate-limits/rate-limiter.service';
@@ -19,11 +21,15 @@ export class RouteService {
     private readonly table: RouteTable,
     private readonly failover: EndpointFailover,
     private readonly limits: RateLimiter,
+    private readonly live: LiveConfig,
   ) {}
 
+  /** The request keeps the configuration and the plan it started with to its end, across changes. */
   async route(operation: ProviderOperation, request: RouteRequest): Promise<RouteResult> {
+    const snapshot = this.live.current;
+    tagConfigSnapshot(snapshot);
     const plan = this.table.plan(request.applicationId, operation);
-    const ticket = await this.limits.admit(operation, request);
+    const ticket = await this.limits.admit(operation, request, snapshot);
     const { body } = ticket;
     const signal = NOT_CANCELLED;
     const call = (target: RouteTarget): Promise<ProviderResponse> => {

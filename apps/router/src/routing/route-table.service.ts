@@ -1,7 +1,13 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ApplicationType, ResolvedRoutingPolicy } from '@aigw/config';
-import { resolveRoutingPolicy } from '@aigw/config';
+import type {
+  ApplicationType,
+  GatewayConfig,
+  ResolvedApplication,
+  ResolvedEndpoint,
+  ResolvedRoutingPolicy,
+} from '@aigw/config';
+import { LiveConfig, resolveRoutingPolicy } from '@aigw/config';
 import { GatewayError } from '@aigw/contracts';
 import type { ProviderOperation } from '@aigw/providers';
 import { UpstreamHttpClient, createProviderAdapter, traceProviderAdapter } from '@aigw/providers';
@@ -25,6 +31,11 @@ export interface RoutePlan {
 
 interface ApplicationRoutes extends RoutePlan {
   readonly type: ApplicationType;
+  /** The application's configuration as JSON: an unchanged one keeps its routes (and their state). */
+  readonly fingerprint: string;
+  /** Each endpoint's configuration as JSON, by endpoint id: an unchanged endpoint keeps its target. */
+  readonly endpointPrints: ReadonlyMap<string, string>;
+  readonly policyPrint: string;
 }
 
 const OPERATION_NAMES: Readonly<Record<ProviderOperation, string>> = {
@@ -34,36 +45,101 @@ const OPERATION_NAMES: Readonly<Record<ProviderOperation, string>> = {
 };
 
 /**
- * Every application's endpoints with their adapters, built once at start (a misconfigured endpoint
- * fails the start, not a request). Owns the process's one upstream HTTP client.
+ * Every application's endpoints with their adapters, built from the live configuration: at start (a
+ * misconfigured endpoint fails the start, not a request) and again at each configuration change. A
+ * change rebuilds only what it touched: an unchanged application keeps its plan, an unchanged endpoint
+ * its target and adapter, an unchanged routing policy its strategy and retry budget, so their state
+ * (round-robin position, latency averages) survives; breakers, cool-downs and limits are keyed by ids
+ * in their stores and survive anyway. A request keeps the plan it started with. Owns the process's one
+ * upstream HTTP client.
  */
 @Injectable()
 export class RouteTable implements OnApplicationShutdown {
   private readonly http = new UpstreamHttpClient();
-  private readonly routes = new Map<string, ApplicationRoutes>();
+  private routes: ReadonlyMap<string, ApplicationRoutes>;
+  private readonly listeners = new Set<() => void>();
+  private readonly stopListening: () => void;
 
-  constructor(@Inject(ROUTER_OPTIONS) options: RouterModuleOptions, @Inject(CLOCK) clock: Clock) {
-    for (const application of options.config.applications) {
-      const policy = resolveRoutingPolicy(application.routing);
-      const targets = application.endpoints.map((endpoint) => ({
-        applicationId: application.id,
-        endpoint,
-        adapter: traceProviderAdapter(
-          createProviderAdapter(endpoint, { http: this.http, mockLlmUrl: options.mockLlmUrl }),
-          endpoint,
-          application.id,
-        ),
-        policy,
-      }));
-      this.routes.set(application.id, {
-        type: application.type,
-        applicationId: application.id,
-        targets,
-        policy,
-        strategy: createRoutingStrategy(policy, clock),
-        retryBudget: new RetryBudget(policy.retries, clock),
-      });
+  constructor(
+    @Inject(ROUTER_OPTIONS) private readonly options: RouterModuleOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
+    live: LiveConfig,
+  ) {
+    this.routes = this.build(live.config, new Map());
+    this.stopListening = live.onChange((next) => {
+      this.routes = this.build(next.config, this.routes);
+      for (const listener of this.listeners) listener();
+    });
+  }
+
+  /** Called after the table was rebuilt for a new configuration. */
+  onRebuilt(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private build(
+    config: GatewayConfig,
+    previous: ReadonlyMap<string, ApplicationRoutes>,
+  ): Map<string, ApplicationRoutes> {
+    const routes = new Map<string, ApplicationRoutes>();
+    for (const application of config.applications) {
+      const fingerprint = JSON.stringify(application);
+      const before = previous.get(application.id);
+      routes.set(
+        application.id,
+        before?.fingerprint === fingerprint ? before : this.routesOf(application, fingerprint, before),
+      );
     }
+    return routes;
+  }
+
+  private routesOf(
+    application: ResolvedApplication,
+    fingerprint: string,
+    before: ApplicationRoutes | undefined,
+  ): ApplicationRoutes {
+    const policy = resolveRoutingPolicy(application.routing);
+    const policyPrint = JSON.stringify(policy);
+    const samePolicy = before?.policyPrint === policyPrint;
+    const endpointPrints = new Map<string, string>();
+    const targets = application.endpoints.map((endpoint) => {
+      const print = JSON.stringify(endpoint);
+      endpointPrints.set(endpoint.id, print);
+      const kept = samePolicy && before?.endpointPrints.get(endpoint.id) === print;
+      return (
+        (kept && before?.targets.find((t) => t.endpoint.id === endpoint.id)) ||
+        this.target(application, endpoint, policy)
+      );
+    });
+    return {
+      type: application.type,
+      applicationId: application.id,
+      targets,
+      policy,
+      strategy: samePolicy && before ? before.strategy : createRoutingStrategy(policy, this.clock),
+      retryBudget: samePolicy && before ? before.retryBudget : new RetryBudget(policy.retries, this.clock),
+      fingerprint,
+      endpointPrints,
+      policyPrint,
+    };
+  }
+
+  private target(
+    application: ResolvedApplication,
+    endpoint: ResolvedEndpoint,
+    policy: ResolvedRoutingPolicy,
+  ): RouteTarget {
+    return {
+      applicationId: application.id,
+      endpoint,
+      adapter: traceProviderAdapter(
+        createProviderAdapter(endpoint, { http: this.http, mockLlmUrl: this.options.mockLlmUrl }),
+        endpoint,
+        application.id,
+      ),
+      policy,
+    };
   }
 
   /** Every application's plan (the health checks walk them). */
@@ -93,6 +169,7 @@ export class RouteTable implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopListening();
     await this.http.close();
   }
 }

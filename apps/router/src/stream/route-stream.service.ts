@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { GatewayConfig } from '@aigw/config';
-import { GATEWAY_CONFIG } from '@aigw/config';
+import { Injectable } from '@nestjs/common';
+import type { ConfigSnapshot } from '@aigw/config';
+import { LiveConfig } from '@aigw/config';
+import { tagConfigSnapshot } from '@aigw/observability';
 import type { RouteRequest, RouterStreamEvent } from '@aigw/contracts';
 import { GatewayError } from '@aigw/contracts';
 import type { ProviderStream } from '@aigw/providers';
@@ -27,22 +28,21 @@ export type StreamOperation = 'chat' | 'completions';
  */
 @Injectable()
 export class RouteStreamService {
-  private readonly idleMs: number;
-
   constructor(
     private readonly table: RouteTable,
     private readonly failover: EndpointFailover,
     private readonly limits: RateLimiter,
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
-  ) {
-    this.idleMs = config.server.streamIdleTimeoutMs;
-  }
+    private readonly live: LiveConfig,
+  ) {}
 
+  /** The stream keeps the configuration and the plan it started with to its end, across changes. */
   stream(operation: StreamOperation, request: RouteRequest): Observable<RouterStreamEvent> {
+    const snapshot = this.live.current;
+    tagConfigSnapshot(snapshot);
     const plan = this.table.plan(request.applicationId, operation);
     return new Observable<RouterStreamEvent>((subscriber) => {
       const abort = new AbortController();
-      void this.pump(operation, request, plan, subscriber, abort);
+      void this.pump(operation, request, plan, snapshot, subscriber, abort);
       return () => abort.abort();
     });
   }
@@ -51,6 +51,7 @@ export class RouteStreamService {
     operation: StreamOperation,
     request: RouteRequest,
     plan: RoutePlan,
+    snapshot: ConfigSnapshot,
     subscriber: Subscriber<RouterStreamEvent>,
     abort: AbortController,
   ): Promise<void> {
@@ -62,7 +63,7 @@ export class RouteStreamService {
     // Counted only where a token limit needs it and the upstream reports no usage.
     let produced: StreamOutputTally | null = null;
     try {
-      ticket = await this.limits.admit(operation, request);
+      ticket = await this.limits.admit(operation, request, snapshot);
       if (ticket.countsTokens) produced = new StreamOutputTally();
       const { body } = ticket;
       const open = (target: RouteTarget): Promise<ProviderStream> =>
@@ -84,7 +85,11 @@ export class RouteStreamService {
         retries,
         ...(ticket.status && { rateLimit: ticket.status }),
       });
-      for await (const data of withIdleTimeout(stream.chunks, this.idleMs, () => abort.abort())) {
+      for await (const data of withIdleTimeout(
+        stream.chunks,
+        snapshot.config.server.streamIdleTimeoutMs,
+        () => abort.abort(),
+      )) {
         produced?.add(data);
         if (subscriber.closed) return;
         subscriber.next({ kind: 'chunk', data });

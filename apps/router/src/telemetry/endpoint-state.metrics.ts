@@ -1,7 +1,6 @@
 import type { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Inject, Injectable } from '@nestjs/common';
-import type { GatewayConfig } from '@aigw/config';
-import { GATEWAY_CONFIG } from '@aigw/config';
+import { Injectable } from '@nestjs/common';
+import { LiveConfig } from '@aigw/config';
 import type { EndpointState } from '@aigw/observability';
 import { reportBreakerStates } from '@aigw/observability';
 import { EndpointCooldowns } from '../routing/endpoint-cooldowns.repository';
@@ -18,7 +17,7 @@ export class EndpointStateMetrics implements OnModuleInit, OnModuleDestroy {
   private unreport: (() => void) | null = null;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly live: LiveConfig,
     private readonly cooldowns: EndpointCooldowns,
     private readonly breakers: CircuitBreakers,
   ) {}
@@ -32,7 +31,7 @@ export class EndpointStateMetrics implements OnModuleInit, OnModuleDestroy {
   }
 
   *states(): Iterable<EndpointState> {
-    for (const app of this.config.applications)
+    for (const app of this.live.config.applications)
       for (const endpoint of app.endpoints) {
         const key = EndpointCooldowns.key(app.id, endpoint.id);
         const breaker = this.breakers.state(key);

@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import type { RouteRequest, RouterStreamEvent } from '@aigw/contracts';
-import { resolveConfig } from '@aigw/config';
+import { LiveConfig, resolveConfig } from '@aigw/config';
 import type { Env, GatewayConfig } from '@aigw/config';
 import type { Observable } from 'rxjs';
 import { RouterMessagesController } from '../router.messages.controller';
@@ -24,6 +24,8 @@ export class ManualClock implements Clock {
 export interface RouterUnderTest {
   readonly controller: RouterMessagesController;
   readonly config: GatewayConfig;
+  /** The router's live configuration: `offer` a newer revision to change it as a broadcast would. */
+  readonly live: LiveConfig;
   /** A provider of the router's module, for specs that watch internal state. */
   get<T>(token: string | symbol | (abstract new (...args: never[]) => T)): T;
   close(): Promise<void>;
@@ -52,10 +54,11 @@ export async function startRouter(options: {
     },
     options.env ?? {},
   );
+  const live = LiveConfig.fromFile(config);
   let builder = Test.createTestingModule({
     imports: [
       RouterModule.forRoot({
-        config,
+        live,
         mockLlmUrl: options.mockLlmUrl,
         redisUrl: options.redisUrl ?? null,
         redisPrefix: options.redisPrefix ?? `aigw.test.${process.pid}`,
@@ -70,6 +73,7 @@ export async function startRouter(options: {
   return {
     controller: moduleRef.get(RouterMessagesController),
     config,
+    live,
     get: <T>(token: string | symbol | (abstract new (...args: never[]) => T)) => moduleRef.get<T>(token),
     close: () => moduleRef.close(),
   };

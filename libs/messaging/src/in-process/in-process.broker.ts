@@ -20,6 +20,8 @@ export class InProcessBroker {
   private readonly endpoints = new Set<InProcessEndpoint>();
   /** subject → the endpoint that answers it; cleared whenever a server joins or leaves. */
   private readonly routes = new Map<string, InProcessEndpoint | null>();
+  /** Broadcast listeners (`BusClient.subscribe`): every one gets every event of its subject. */
+  private readonly listeners = new Map<string, Set<(data: unknown, headers: HeaderRecord) => void>>();
 
   register(endpoint: InProcessEndpoint): () => void {
     this.endpoints.add(endpoint);
@@ -39,7 +41,16 @@ export class InProcessBroker {
     return endpoint ? endpoint.request(subject, data, headers) : throwError(() => NO_HANDLER_ERROR);
   }
 
+  listen(subject: string, handler: (data: unknown, headers: HeaderRecord) => void): () => void {
+    let handlers = this.listeners.get(subject);
+    if (handlers === undefined) this.listeners.set(subject, (handlers = new Set()));
+    handlers.add(handler);
+    return () => handlers.delete(handler);
+  }
+
   async emit(subject: string, data: unknown, headers: HeaderRecord): Promise<void> {
+    // On the next turn, as a message from the network would arrive.
+    for (const handler of this.listeners.get(subject) ?? []) setImmediate(() => handler(data, headers));
     await Promise.all([...this.endpoints].map((e) => e.event(subject, data, headers)));
   }
 }

@@ -2,9 +2,10 @@ import type { MsPattern, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { ClientNats, NatsRecordBuilder } from '@nestjs/microservices';
 import { GatewayError } from '@aigw/contracts';
 import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
-import { createInbox } from 'nats';
+import { JSONCodec, createInbox } from 'nats';
 import { cancelSubject, namespaced, splitRecord } from '../bus-record';
-import { toNatsHeaders } from './nats-headers';
+import type { HeaderRecord } from '@aigw/observability';
+import { fromNatsHeaders, toNatsHeaders } from './nats-headers';
 
 export interface BusNatsClientOptions {
   url: string;
@@ -119,6 +120,29 @@ export class BusNatsClient extends ClientNats {
       callback({ err });
       return () => undefined;
     }
+  }
+
+  /**
+   * Every message of an event subject, outside any queue group: each subscriber (each replica) gets
+   * its own copy, as a broadcast needs. The payload is the event's data (Nest's `{ pattern, data }`).
+   */
+  listen(subject: string, handler: (data: unknown, headers: HeaderRecord) => void): () => void {
+    const nc = this.natsClient as NatsConnection | null;
+    if (!nc) throw new GatewayError('service_unavailable', 'The message bus is not connected.');
+    const codec = JSONCodec<{ data?: unknown }>();
+    const subscription = nc.subscribe(namespaced(this.busOptions.namespace, subject), {
+      callback: (error, msg) => {
+        if (error) return;
+        let packet: { data?: unknown };
+        try {
+          packet = codec.decode(msg.data);
+        } catch {
+          return;
+        }
+        handler(packet.data, fromNatsHeaders(msg.headers));
+      },
+    });
+    return () => subscription.unsubscribe();
   }
 
   protected override dispatchEvent<T = void>(packet: ReadPacket): Promise<T> {

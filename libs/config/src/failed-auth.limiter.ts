@@ -15,16 +15,25 @@ const MAX_TRACKED_ADDRESSES = 100_000;
 /**
  * Counts failed authentications per client address in fixed windows. Once an address has failed
  * `limit` times in its window, every attempt from it (a right key included) is refused until the window
- * ends, so guessing keys costs `windowSeconds` per `limit` tries. Per gateway process: N replicas allow
- * N × limit guesses per window, which still makes a 192-bit key space unguessable.
+ * ends, so guessing keys costs `windowSeconds` per `limit` tries. Per process: N replicas allow
+ * N × limit guesses per window, which still makes a 192-bit key space unguessable. Used by the
+ * gateway (API keys) and the admin API (admin keys and JWTs).
  */
 export class FailedAuthLimiter {
   private readonly windows = new Map<string, Window>();
 
+  /**
+   * `policy`: fixed, or read at each attempt (the live configuration's `auth.failedAttempts`: a
+   * change applies to the windows already counting, which it does not reset).
+   */
   constructor(
-    private readonly policy: FailedAuthPolicy,
+    private readonly source: FailedAuthPolicy | (() => FailedAuthPolicy),
     private readonly now: () => number = Date.now,
   ) {}
+
+  private get policy(): FailedAuthPolicy {
+    return typeof this.source === 'function' ? this.source() : this.source;
+  }
 
   /** 0 when the address may try; otherwise the ms until it may try again. */
   blockedForMs(address: string): number {
