@@ -72,7 +72,11 @@ describe('the admin service on the bus, its file rule and the ganrad routes', ()
     });
     expect(res.status).toBe(200);
     await waitFor(() => events.some((e) => e.version === res.body.version), 'the change event');
-    expect(events.at(-1)).toEqual({ version: res.body.version, previousVersion: seeded });
+    expect(events.at(-1)).toEqual({
+      revision: res.body.revision,
+      version: res.body.version,
+      previousVersion: seeded,
+    });
 
     const count = events.length;
     await admin.api.call('PATCH', '/admin/v1/applications/chat?dryRun=true', {
@@ -84,6 +88,10 @@ describe('the admin service on the bus, its file rule and the ganrad routes', ()
     });
     await waitFor(() => events.some((e) => e.version === marker.body.version), 'the marker event');
     expect(events.length).toBe(count + 1); // neither the dry run nor the no-op change was announced
+    // Revision numbers order the changes: services ignore an event older than what they serve.
+    const revisions = events.map((e) => e.revision);
+    expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+    expect(new Set(revisions).size).toBe(revisions.length);
   });
 
   it('serves the active document and version on admin.v1.config.get, valid for the shared loader', async () => {
@@ -91,6 +99,7 @@ describe('the admin service on the bus, its file rule and the ganrad routes', ()
       await bus.request(Subjects.admin.configGet, {}, { timeoutMs: 5_000 }),
     );
     expect(reply.version).toBe(await activeVersion());
+    expect(reply.revision).toBe(events.at(-1)?.revision);
     expect(resolveConfig(reply.document, DOCUMENT_ENV, 'reply', { keys: false }).version).toBe(reply.version);
     const version = ConfigVersionReplySchema.parse(
       await bus.request(Subjects.admin.configVersion, {}, { timeoutMs: 5_000 }),

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { Env, GatewayConfig, LiveConfig } from '@aigw/config';
 import { resolveConfig } from '@aigw/config';
 import { ConfigChangedEventSchema, ConfigGetReplySchema, GatewayError, Subjects } from '@aigw/contracts';
+import { reportConfigRevision } from '@aigw/observability';
 import { BusClient } from './bus.client';
 import type { BusTransport } from './bus-transport';
 import { createClientProxy } from './bus-transport';
@@ -20,12 +21,17 @@ export interface ConfigSyncOptions {
   readonly checkIntervalMs: number;
   /** Bound on one `admin.v1.config.get`. */
   readonly requestTimeoutMs?: number;
-  readonly logger?: LoggerService;
+  /** Nest's logger by default; false: silent. */
+  readonly logger?: LoggerService | false;
 }
+
+const SILENT: LoggerService = { log: () => undefined, error: () => undefined, warn: () => undefined };
 
 export type RefreshOutcome = 'applied' | 'current' | 'unavailable' | 'invalid';
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 2_000;
+/** Until the admin first answered (it may start after this service), the check runs this often. */
+const UNTIL_REACHED_MS = 1_000;
 
 /**
  * Keeps a service's `LiveConfig` at the admin's active revision, off the request path: it listens to
@@ -45,9 +51,11 @@ export class ConfigSync {
   /** The last revision that failed to resolve, so it is reported once, not at every check. */
   #invalidRevision = 0;
   #closed = false;
+  /** Whether the admin has answered once: until then the check runs every `UNTIL_REACHED_MS`. */
+  #reached = false;
 
   private constructor(private readonly options: ConfigSyncOptions) {
-    this.#logger = options.logger ?? new Logger('ConfigSync');
+    this.#logger = options.logger === false ? SILENT : (options.logger ?? new Logger('ConfigSync'));
     this.#bus = new BusClient(createClientProxy(`${options.service}-config`, options.transport));
   }
 
@@ -60,12 +68,25 @@ export class ConfigSync {
     await sync.#bus.connect();
     sync.#stops.push(sync.#bus.subscribe(Subjects.config.changed, (payload) => sync.#changed(payload)));
     sync.#stops.push(sync.#bus.onReconnect(() => void sync.refresh()));
+    sync.#stops.push(
+      reportConfigRevision(() => ({
+        revision: options.live.current.revision,
+        version: options.live.config.version,
+      })),
+    );
     await sync.refresh();
-    if (options.checkIntervalMs > 0) {
-      sync.#timer = setInterval(() => void sync.refresh(), options.checkIntervalMs);
-      sync.#timer.unref();
-    }
+    sync.#scheduleCheck();
     return sync;
+  }
+
+  /** The periodic check: frequent until the admin first answered, then every `checkIntervalMs`. */
+  #scheduleCheck(): void {
+    if (this.#closed || this.options.checkIntervalMs <= 0) return;
+    const delay = this.#reached
+      ? this.options.checkIntervalMs
+      : Math.min(UNTIL_REACHED_MS, this.options.checkIntervalMs);
+    this.#timer = setTimeout(() => void this.refresh().finally(() => this.#scheduleCheck()), delay);
+    this.#timer.unref();
   }
 
   /** Fetches the active revision and applies it when newer. Concurrent calls share one fetch (then one more). */
@@ -88,7 +109,7 @@ export class ConfigSync {
 
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#timer !== null) clearInterval(this.#timer);
+    if (this.#timer !== null) clearTimeout(this.#timer);
     for (const stop of this.#stops.splice(0)) stop();
     await this.#running?.catch(() => undefined);
     await this.#bus.close();
@@ -121,6 +142,7 @@ export class ConfigSync {
       );
       return 'unavailable';
     }
+    this.#reached = true;
     const reply = ConfigGetReplySchema.safeParse(raw);
     if (!reply.success) {
       this.#logger.warn?.('admin.v1.config.get answered with an unexpected payload', 'ConfigSync');

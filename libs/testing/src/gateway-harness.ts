@@ -12,6 +12,8 @@ export interface RunningDeployment {
   /** e.g. http://127.0.0.1:PORT/v1 */
   readonly baseUrl: string;
   readonly origin: string;
+  /** Every gateway's origin (distributed with several gateway replicas: each on a port of its own). */
+  readonly gatewayOrigins: readonly string[];
   readonly processes: readonly NodeProcess[];
   /** Distributed with `healthPorts`: each bus service process's probe and `/metrics` origin, by process name. */
   readonly healthOrigins: Readonly<Record<string, string>>;
@@ -72,6 +74,7 @@ export async function startEmbeddedDeployment(options: DeploymentOptions): Promi
     mode: 'embedded',
     baseUrl: `${origin}/v1`,
     origin,
+    gatewayOrigins: [origin],
     processes: [proc],
     healthOrigins: {},
     databaseUrl: null,
@@ -135,11 +138,18 @@ export async function startDistributedDeployment(options: DeploymentOptions): Pr
   });
   const processes: NodeProcess[] = [];
   const healthOrigins: Record<string, string> = {};
+  const gatewayOrigins: string[] = [];
   for (const service of [...BUS_SERVICES, 'gateway'] as const) {
     const count = options.replicas?.[service] ?? 1;
     for (let i = 0; i < count; i++) {
       const name = `${service}-${i}`;
       let processEnv = env;
+      if (service === 'gateway') {
+        // The first gateway on the deployment's port, the others on ports of their own.
+        const gatewayPort = i === 0 ? port : await freePort();
+        gatewayOrigins.push(`http://127.0.0.1:${gatewayPort}`);
+        processEnv = { ...env, GATEWAY_PORT: String(gatewayPort) };
+      }
       if (options.healthPorts && service !== 'gateway') {
         const healthPort = await freePort();
         healthOrigins[name] = `http://127.0.0.1:${healthPort}`;
@@ -156,7 +166,8 @@ export async function startDistributedDeployment(options: DeploymentOptions): Pr
       await database?.drop();
     })());
   try {
-    await waitUntil(() => healthy(origin), options.startTimeoutMs ?? 60_000, processes);
+    for (const gateway of gatewayOrigins)
+      await waitUntil(() => healthy(gateway), options.startTimeoutMs ?? 60_000, processes);
   } catch (error) {
     await stop();
     throw error;
@@ -165,6 +176,7 @@ export async function startDistributedDeployment(options: DeploymentOptions): Pr
     mode: 'distributed',
     baseUrl: `${origin}/v1`,
     origin,
+    gatewayOrigins,
     processes,
     healthOrigins,
     databaseUrl: env['DATABASE_URL'] ?? null,

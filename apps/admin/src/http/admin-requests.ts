@@ -15,6 +15,8 @@ export interface WriteContext {
 /** The response of every write: the version it made (or would make) and what changed. */
 export interface ChangeEnvelope<T = unknown> {
   readonly version: string;
+  /** The revision number active after the change: the new one when committed. */
+  readonly revision: number;
   readonly previousVersion: string;
   readonly dryRun: boolean;
   /** False on a dry run, and when the change left the document as it was. */
@@ -90,6 +92,7 @@ export function sendChange<T>(
   if (!result.dryRun) withVersion(reply, result.version, null);
   const envelope: ChangeEnvelope<T> & { key?: string } = {
     version: result.version,
+    revision: result.revision,
     previousVersion: result.previousVersion,
     dryRun: result.dryRun,
     committed: result.committed,

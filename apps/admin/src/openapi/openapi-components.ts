@@ -100,9 +100,14 @@ export function openApiComponents(): Json {
       },
       ChangeEnvelope: {
         type: 'object',
-        required: ['version', 'previousVersion', 'dryRun', 'committed', 'diff'],
+        required: ['version', 'revision', 'previousVersion', 'dryRun', 'committed', 'diff'],
         properties: {
           version: { type: 'string', description: 'the version after the change (or that it would have)' },
+          revision: {
+            type: 'integer',
+            description:
+              'the revision number active after the change (services apply revisions in this order; the gateway names the version it serves in x-aigw-config-version)',
+          },
           previousVersion: { type: 'string' },
           dryRun: { type: 'boolean' },
           committed: { type: 'boolean', description: 'false on a dry run or when nothing changed' },

@@ -70,3 +70,31 @@ export function reportQueueDepth(queue: string, counts: () => Promise<QueueCount
     if (queueSources.get(queue) === counts) queueSources.delete(queue);
   };
 }
+
+const configSources = new Set<() => { readonly revision: number; readonly version: string }>();
+
+/**
+ * The configuration each process serves: its admin revision number (0: the file read at start),
+ * labelled with the version (content hash). Replicas that disagree for long missed a change.
+ */
+new Gauge({
+  name: 'aigw_config_revision',
+  help: 'Revision of the configuration this process serves (0: the file read at start), by version.',
+  labelNames: ['version'],
+  registers: [metricsRegistry],
+  collect() {
+    this.reset();
+    for (const source of configSources) {
+      const { revision, version } = source();
+      this.set({ version }, revision);
+    }
+  },
+});
+
+/** Registers the process's configuration (one source per `LiveConfig`); returns its removal. */
+export function reportConfigRevision(
+  source: () => { readonly revision: number; readonly version: string },
+): () => void {
+  configSources.add(source);
+  return () => configSources.delete(source);
+}
