@@ -1,4 +1,5 @@
-import { sha256Hex } from '@aigw/config';
+import type { ConfigSnapshot } from '@aigw/config';
+import { LiveConfig, resolveConfig, sha256Hex } from '@aigw/config';
 import type { GatewayError } from '@aigw/contracts';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 
@@ -119,5 +120,38 @@ describe('ApiKeyAuthenticator against key guessing', () => {
       guarded.authenticate(right, CLIENT);
     }
     expect(attempt(wrong)).toBe(401);
+  });
+});
+
+describe('ApiKeyAuthenticator over the live configuration', () => {
+  const NEW_KEY = 'sk-created-by-the-admin-api';
+  const configWith = (keys: string) =>
+    resolveConfig(
+      {
+        auth: {
+          keys: [{ id: 'old', sha256: sha256Hex(KEY) }, ...(keys ? [{ id: 'new', sha256: keys }] : [])],
+        },
+        applications: [{ id: 'chat', type: 'chat', endpoints: [{ id: 'main', provider: 'mock' }] }],
+      },
+      {},
+    );
+  const status = (live: ApiKeyAuthenticator, key: string, snapshot?: ConfigSnapshot) =>
+    (thrown(() => live.authenticate({ authorization: `Bearer ${key}` }, CLIENT, snapshot)) as GatewayError)
+      .status;
+
+  it('authenticates a key as soon as its revision is applied, and refuses it once revoked', () => {
+    const live = new LiveConfig({ revision: 1, config: configWith('') });
+    const auth = new ApiKeyAuthenticator(live);
+    expect(status(auth, NEW_KEY)).toBe(401);
+    live.offer({ revision: 2, config: configWith(sha256Hex(NEW_KEY)) });
+    expect(auth.authenticate({ authorization: `Bearer ${NEW_KEY}` }, CLIENT).keyId).toBe('new');
+    const beforeRevocation = live.current;
+    live.offer({ revision: 3, config: configWith('0'.repeat(64)) });
+    expect(status(auth, NEW_KEY)).toBe(401);
+    // A request that started before the revocation finishes with the snapshot it started with.
+    expect(auth.authenticate({ authorization: `Bearer ${NEW_KEY}` }, CLIENT, beforeRevocation).keyId).toBe(
+      'new',
+    );
+    expect(auth.authenticate({ authorization: `Bearer ${KEY}` }, CLIENT).keyId).toBe('old');
   });
 });
