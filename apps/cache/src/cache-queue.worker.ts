@@ -22,6 +22,7 @@ export class CacheQueueWorker implements OnApplicationBootstrap, BeforeApplicati
   readonly #running = new Set<Promise<unknown>>();
   readonly #expiry: CacheExpiry;
   #stopping = false;
+  #unwatch: (() => void) | null = null;
 
   constructor(
     @Inject(CACHE_OPTIONS) private readonly options: CacheModuleOptions,
@@ -38,6 +39,14 @@ export class CacheQueueWorker implements OnApplicationBootstrap, BeforeApplicati
     queue.process((job) => this.handle(job), { concurrency: CACHE_WRITE_CONCURRENCY });
     const cron = this.options.live.config.cacheSettings.cacheInvalidationSchedule;
     await queue.schedule(CacheJobs.expire, cron, {});
+    this.#unwatch = this.options.live.onChange((next, previous) => {
+      const nextCron = next.config.cacheSettings.cacheInvalidationSchedule;
+      if (nextCron === previous.config.cacheSettings.cacheInvalidationSchedule) return;
+      queue.schedule(CacheJobs.expire, nextCron, {}).then(
+        () => this.#logger.log(`expiring on "${nextCron}" from now on`),
+        (error: unknown) => this.#logger.warn(`expiry schedule not updated: ${String(error)}`),
+      );
+    });
     this.#logger.log(
       `caching with the ${this.embedder.name} vectorizer (${this.embedder.dimensions} dimensions)` +
         `${this.embedder.name === 'local' ? ', lexical matching only' : ''}; expiring on "${cron}"`,
@@ -46,6 +55,7 @@ export class CacheQueueWorker implements OnApplicationBootstrap, BeforeApplicati
 
   async beforeApplicationShutdown(): Promise<void> {
     this.#stopping = true;
+    this.#unwatch?.();
     await Promise.allSettled([...this.#running]);
   }
 

@@ -1,4 +1,4 @@
-import type { OnApplicationBootstrap } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { GatewayConfig } from '@aigw/config';
 import { LiveConfig } from '@aigw/config';
@@ -18,8 +18,9 @@ export type SweepJobData = Record<string, never>;
  * per tick across every replica. Loads refuse an expired thread even before the sweep deletes it.
  */
 @Injectable()
-export class SweepProcessor implements OnApplicationBootstrap {
+export class SweepProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly #logger = new Logger('MemorySweep');
+  #unwatch: (() => void) | null = null;
 
   constructor(
     private readonly live: LiveConfig,
@@ -39,6 +40,18 @@ export class SweepProcessor implements OnApplicationBootstrap {
     const cron = this.config.memorySettings.memoryInvalidationSchedule;
     await queue.schedule(MemoryJobs.sweep, cron, {});
     this.#logger.log(`deleting expired threads on cron "${cron}"`);
+    this.#unwatch = this.live.onChange((next, previous) => {
+      const nextCron = next.config.memorySettings.memoryInvalidationSchedule;
+      if (nextCron === previous.config.memorySettings.memoryInvalidationSchedule) return;
+      queue.schedule(MemoryJobs.sweep, nextCron, {}).then(
+        () => this.#logger.log(`deleting expired threads on cron "${nextCron}" from now on`),
+        (error: unknown) => this.#logger.warn(`sweep schedule not updated: ${String(error)}`),
+      );
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.#unwatch?.();
   }
 
   async handle(job: Job<unknown>): Promise<void> {

@@ -1,4 +1,4 @@
-import type { OnApplicationBootstrap } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { GatewayConfig } from '@aigw/config';
 import { LiveConfig } from '@aigw/config';
@@ -21,8 +21,9 @@ export type CollectJobData = Record<string, never>;
  * interval length takes effect with the configuration that sets it; the history stays in Postgres.
  */
 @Injectable()
-export class CollectProcessor implements OnApplicationBootstrap {
+export class CollectProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly #logger = new Logger('CollectProcessor');
+  #unwatch: (() => void) | null = null;
 
   constructor(
     private readonly live: LiveConfig,
@@ -45,6 +46,19 @@ export class CollectProcessor implements OnApplicationBootstrap {
       `collecting every ${this.config.metrics.collectionIntervalMinutes} min (cron "${cron}"), ` +
         `keeping ${this.config.metrics.historyCount} intervals`,
     );
+    // A new interval length re-registers the schedule; the history already collected stays.
+    this.#unwatch = this.live.onChange((next, previous) => {
+      const nextCron = collectCron(next.config.metrics.collectionIntervalMinutes);
+      if (nextCron === collectCron(previous.config.metrics.collectionIntervalMinutes)) return;
+      queue.schedule(MetricsJobs.collect, nextCron, {}).then(
+        () => this.#logger.log(`collecting on cron "${nextCron}" from now on`),
+        (error: unknown) => this.#logger.warn(`collect schedule not updated: ${String(error)}`),
+      );
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.#unwatch?.();
   }
 
   async handle(job: Job<unknown>): Promise<void> {
