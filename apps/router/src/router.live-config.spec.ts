@@ -126,6 +126,14 @@ describe('router: configuration changes applied live', () => {
     expect((await chat('chat')).endpointId).toBe('after');
   });
 
+  it('keeps the routes an application had when its new ones cannot be built; the rest of the change applies', async () => {
+    router = await startRouter({ applications: [chatApp('chat', [endpoint('a')])], mockLlmUrl: null, clock });
+    // A built-in mock endpoint while no built-in mock runs: its adapter cannot be made.
+    change([chatApp('chat', [{ id: 'builtin', provider: 'mock' }]), chatApp('added', [endpoint('b')])]);
+    expect((await chat('chat')).endpointId).toBe('a');
+    expect((await chat('added')).endpointId).toBe('b');
+  });
+
   it('ignores a revision older than the one it serves', async () => {
     router = await startRouter({ applications: [chatApp('chat', [endpoint('a')])], mockLlmUrl: null, clock });
     change([chatApp('chat', [endpoint('b')])]);

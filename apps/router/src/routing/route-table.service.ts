@@ -1,5 +1,5 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type {
   ApplicationType,
   GatewayConfig,
@@ -55,6 +55,7 @@ const OPERATION_NAMES: Readonly<Record<ProviderOperation, string>> = {
  */
 @Injectable()
 export class RouteTable implements OnApplicationShutdown {
+  private readonly logger = new Logger('RouteTable');
   private readonly http = new UpstreamHttpClient();
   private routes: ReadonlyMap<string, ApplicationRoutes>;
   private readonly listeners = new Set<() => void>();
@@ -67,7 +68,7 @@ export class RouteTable implements OnApplicationShutdown {
   ) {
     this.routes = this.build(live.config, new Map());
     this.stopListening = live.onChange((next) => {
-      this.routes = this.build(next.config, this.routes);
+      this.routes = this.build(next.config, this.routes, true);
       for (const listener of this.listeners) listener();
     });
   }
@@ -78,18 +79,32 @@ export class RouteTable implements OnApplicationShutdown {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * At start (`onChange` false) an application whose routes cannot be built fails the start; on a
+   * change it keeps the routes it had (or stays unserved if it is new), logged, and the others apply.
+   */
   private build(
     config: GatewayConfig,
     previous: ReadonlyMap<string, ApplicationRoutes>,
+    onChange = false,
   ): Map<string, ApplicationRoutes> {
     const routes = new Map<string, ApplicationRoutes>();
     for (const application of config.applications) {
       const fingerprint = JSON.stringify(application);
       const before = previous.get(application.id);
-      routes.set(
-        application.id,
-        before?.fingerprint === fingerprint ? before : this.routesOf(application, fingerprint, before),
-      );
+      if (before?.fingerprint === fingerprint) {
+        routes.set(application.id, before);
+        continue;
+      }
+      try {
+        routes.set(application.id, this.routesOf(application, fingerprint, before));
+      } catch (error) {
+        if (!onChange) throw error;
+        this.logger.error(
+          `application ${application.id}: the new configuration is not applied (${error instanceof Error ? error.message : String(error)}); ${before ? 'its previous routes stay' : 'it is not served'}`,
+        );
+        if (before) routes.set(application.id, before);
+      }
     }
     return routes;
   }
