@@ -4,12 +4,10 @@ import type { MockLlm } from '@aigw/mock-llm';
 import { startMockLlm } from '@aigw/mock-llm';
 import type { RunningDeployment } from '@aigw/testing';
 import { freePort, startDistributedDeployment, startEmbeddedDeployment } from '@aigw/testing';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import OpenAI from 'openai';
-import { Client } from 'pg';
 import { AZURE_UPSTREAM_KEY, FULL_KEY, writeE2eConfig } from './e2e-config';
 
-const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
 const ADMIN_KEY = `sk-admin-${randomBytes(16).toString('hex')}`;
 const VERSION_HEADER = 'x-aigw-config-version';
 
@@ -17,21 +15,6 @@ interface Change {
   readonly version: string;
   readonly revision: number;
   readonly key?: string;
-}
-
-/** A database of its own, so the configuration store and the metrics are this spec's alone. */
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `aigw_live_e2e_${randomUUID().replace(/-/g, '')}`;
-  const client = new Client({ connectionString: MACHINE_POSTGRES });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  return {
-    url: MACHINE_POSTGRES.replace(/\/postgres$/, `/${name}`),
-    drop: async () => {
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
 }
 
 async function poll<T>(what: string, read: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
@@ -78,7 +61,6 @@ const endpoint = (mockUrl: string, id: string, instance = id) => ({
 
 describe('live configuration, distributed mode: two gateways, two routers', () => {
   let mock: MockLlm;
-  let database: { url: string; drop(): Promise<void> };
   let deployment: RunningDeployment;
   let admin: ReturnType<typeof adminClient>;
   /** Every process that follows the configuration: the gateways and the bus services but the admin. */
@@ -89,7 +71,6 @@ describe('live configuration, distributed mode: two gateways, two routers', () =
 
   beforeAll(async () => {
     mock = await startMockLlm({ port: 0 });
-    database = await freshDatabase();
     const adminPort = await freePort();
     admin = adminClient(`http://127.0.0.1:${adminPort}`);
     deployment = await startDistributedDeployment({
@@ -98,7 +79,6 @@ describe('live configuration, distributed mode: two gateways, two routers', () =
         E2E_AZURE_KEY: AZURE_UPSTREAM_KEY,
         ADMIN_PORT: String(adminPort),
         ADMIN_API_KEY: ADMIN_KEY,
-        DATABASE_URL: database.url,
       },
       mockLlmUrl: mock.url,
       replicas: { gateway: 2, router: 2 },
@@ -114,8 +94,7 @@ describe('live configuration, distributed mode: two gateways, two routers', () =
   }, 120_000);
 
   afterAll(async () => {
-    await deployment?.stop();
-    await database?.drop();
+    await deployment?.stop(); // drops the deployment's database too
     await mock?.close();
   });
 
