@@ -5,6 +5,7 @@ import type { RateLimitStatus, RouteRequest } from '@aigw/contracts';
 import { GatewayError } from '@aigw/contracts';
 import type { ProviderOperation } from '@aigw/providers';
 import { applyMaxTokensPolicy } from './max-tokens.policy';
+import type { ApplicationLimits } from './rate-limit-plan';
 import { RateLimitPlan } from './rate-limit-plan';
 import type { CounterState, RateLimitStore } from './rate-limit-store.interface';
 import { RATE_LIMIT_STORE } from './rate-limit-store.provider';
@@ -29,6 +30,11 @@ export class RateLimiter {
   ) {
     this.plan = new RateLimitPlan(config);
     this.defaultCompletionTokens = config.rateLimiting.defaultCompletionTokens;
+  }
+
+  /** The application's counters (undefined: not configured); read by `router.v1.state`. */
+  limitsOf(applicationId: string): ApplicationLimits | undefined {
+    return this.plan.of(applicationId);
   }
 
   async admit(operation: ProviderOperation, request: RouteRequest): Promise<RateLimitTicket> {
