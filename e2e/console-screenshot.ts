@@ -39,7 +39,7 @@ export function analyseScreenshot(
   let sum = 0;
   let squares = 0;
   for (let i = 0; i < width * height; i++) {
-    const luma = 0.2126 * data[4 * i]! + 0.7152 * data[4 * i + 1]! + 0.0722 * data[4 * i + 2]!;
+    const luma = 0.2126 * data[4 * i] + 0.7152 * data[4 * i + 1] + 0.0722 * data[4 * i + 2];
     sum += luma;
     squares += luma * luma;
   }
@@ -52,7 +52,7 @@ export function analyseScreenshot(
     for (let y = Math.max(0, Math.floor(box.y)); y < Math.min(height, Math.ceil(box.y + box.height)); y++)
       for (let x = Math.max(0, Math.floor(box.x)); x < Math.min(width, Math.ceil(box.x + box.width)); x++) {
         const at = 4 * (y * width + x);
-        const [r, g, b] = [data[at]!, data[at + 1]!, data[at + 2]!];
+        const [r, g, b] = [data[at], data[at + 1], data[at + 2]];
         total += 1;
         if (r < 245 || g < 245 || b < 245) ink += 1;
         if (Math.abs(r - sr) + Math.abs(g - sg) + Math.abs(b - sb) < 60) series += 1;
