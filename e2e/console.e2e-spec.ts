@@ -190,7 +190,7 @@ describe('the web console in headless Chromium, distributed mode', () => {
       /^open, probe in \d+ min$/,
     );
     const steadyLimit = await row('console-chat/steady').locator('[data-limit]').innerText();
-    expect(steadyLimit).toMatch(/^requests per minute of endpoint steady: \d+ \/ 500, resets in \d+ s$/);
+    expect(steadyLimit).toMatch(/^requests per minute of endpoint steady: \d+ \/ 500, resets in \d+ m?s$/);
     await row('console-probed/sick').locator('[data-health="unhealthy"]').waitFor();
     await row('console-probed/well').locator('[data-health="healthy"]').waitFor();
     expect(await page.locator('tr[data-application="console-chat"]').innerText()).toContain(

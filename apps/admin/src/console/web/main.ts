@@ -48,11 +48,15 @@ function renderCharts(): void {
   const select = byId<HTMLSelectElement>('chart-application');
   const chosen = select.value;
   const ids = series.applications.map((a) => a.applicationId);
-  select.replaceChildren(
-    h('option', { value: ALL }, 'All applications'),
-    ...ids.map((id) => h('option', { value: id }, id)),
-  );
-  select.value = ids.includes(chosen) ? chosen : ALL;
+  // Rebuilt only when the applications change, so a refresh never closes an open list.
+  const listed = [...select.options].map((o) => o.value);
+  if (listed.join('\n') !== [ALL, ...ids].join('\n')) {
+    select.replaceChildren(
+      h('option', { value: ALL }, 'All applications'),
+      ...ids.map((id) => h('option', { value: id }, id)),
+    );
+    select.value = ids.includes(chosen) ? chosen : ALL;
+  }
   const points =
     select.value === ALL
       ? series.total
