@@ -36,6 +36,8 @@ export const EndpointRoutingStateSchema = z.object({
   }),
   /** Left of the cool-down after a 429 (its `retry-after`); 0 when none. */
   coolDownMs: z.number().nonnegative(),
+  /** Left of the hold after a 5xx that said when to come back (Anthropic 529, overloaded); 0 when none. */
+  overloadedMs: z.number().nonnegative(),
   /** The endpoint's own counters (`rpm`, `tpm`, `rateLimits`). */
   limits: z.array(LimitCounterStateSchema),
 });

@@ -49,10 +49,10 @@ describe('the web console on the admin listener (real NATS, machine Postgres)', 
     expect(errorOf(res.body).code).toBe('invalid_api_key');
   });
 
-  it.each([
+  it.each<[string, string]>([
     ['/admin/v1/state', Subjects.router.state],
     ['/admin/v1/metrics', Subjects.metrics.summary],
-  ])('%s is a 503 when no service answers on %s', async (path) => {
+  ])('%s is a 503 when no service answers on %s', async (path, _subject) => {
     const res = await admin.api.call('GET', path);
     expect(res.status).toBe(503);
     expect(errorOf(res.body).code).toBe('service_unavailable');

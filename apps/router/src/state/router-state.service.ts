@@ -85,6 +85,7 @@ export class RouterStateService {
       health: marked ? 'unhealthy' : endpoint.checks?.active === undefined ? 'unchecked' : 'healthy',
       breaker: this.breakers.reading(key),
       coolDownMs: this.cooldowns.remainingMs(key),
+      overloadedMs: this.cooldowns.overloadedMs(key),
       limits,
     };
   }

@@ -85,6 +85,7 @@ describe('router: the state of endpoints and limits (router.v1.state)', () => {
       health: 'unchecked',
       breaker: { state: 'closed', retryAfterMs: null },
       coolDownMs: 0,
+      overloadedMs: 0,
       limits: [],
     });
     expect(app(before, 'chat')?.limits).toEqual([

@@ -22,9 +22,11 @@ function breaker(endpoint: EndpointState): HTMLElement {
 }
 
 function coolDown(endpoint: EndpointState): Child {
-  return endpoint.coolDownMs > 0
-    ? pill('warn', `cooling down ${duration(endpoint.coolDownMs)}`, { 'data-cooldown': 'yes' })
-    : pill('idle', 'none', { 'data-cooldown': 'no' });
+  if (endpoint.coolDownMs > 0)
+    return pill('warn', `cooling down ${duration(endpoint.coolDownMs)}`, { 'data-cooldown': 'yes' });
+  if (endpoint.overloadedMs > 0)
+    return pill('warn', `overloaded ${duration(endpoint.overloadedMs)}`, { 'data-cooldown': 'overloaded' });
+  return pill('idle', 'none', { 'data-cooldown': 'no' });
 }
 
 function limits(counters: readonly LimitCounter[]): HTMLElement {

@@ -16,6 +16,7 @@ export interface EndpointState {
   readonly health: 'healthy' | 'unhealthy' | 'unchecked';
   readonly breaker: { readonly state: 'closed' | 'open' | 'half_open'; readonly retryAfterMs: number | null };
   readonly coolDownMs: number;
+  readonly overloadedMs: number;
   readonly limits: readonly LimitCounter[];
 }
 
