@@ -1,6 +1,7 @@
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { BusClient } from '@aigw/messaging';
 import { ConfigFileSource } from './admin.tokens';
 import { AdminAuthenticator } from './auth/admin.authenticator';
 import { ConfigStoreService } from './config-store/config-store.service';
@@ -28,6 +29,7 @@ export class AdminStartup implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly auth: AdminAuthenticator,
     private readonly file: ConfigFileSource,
     @Inject(ADMIN_HTTP_LISTEN) private readonly listen: AdminHttpListen,
+    private readonly bus: BusClient,
   ) {}
 
   /** e.g. http://127.0.0.1:8081; null when the API is not served. */
@@ -45,7 +47,7 @@ export class AdminStartup implements OnApplicationBootstrap, OnModuleDestroy {
       );
     const info = new AdminServerInfo();
     const app = await createAdminHttpApp(
-      { store: this.store, auth: this.auth, file: this.file, info },
+      { store: this.store, auth: this.auth, file: this.file, info, bus: this.bus },
       this.routes,
     );
     await app.listen(this.listen.port, this.listen.host);

@@ -233,6 +233,7 @@ describe.each([
           tokensPerMinute: 500,
           requestsPerMinute: 3,
         },
+        cacheHits: 0,
         latency: { avgResponseTimeMsec: 150, avgTimeToFirstTokenMsec: 40 },
       },
     });
@@ -269,7 +270,11 @@ describe.each([
     const report = await summary(['chat']);
     const primary = endpointOf(report, 'chat', 'primary');
     expect(primary).toMatchObject({ apiCalls: 4, filteredApiCalls: 1, failedApiCalls: 1, totalApiCalls: 6 });
-    expect(primary?.history['0']?.collectedMetrics).toMatchObject({ filteredApiCalls: 1, failedApiCalls: 1 });
+    expect(primary?.history['0']?.collectedMetrics).toMatchObject({
+      filteredApiCalls: 1,
+      failedApiCalls: 1,
+      cacheHits: 3,
+    });
     const [chat] = report.applicationMetrics;
     expect(chat?.cacheMetrics.hitCount).toBe(3);
     expect(chat?.cacheMetrics.avgScore).toBeCloseTo(0.85, 10);
@@ -362,6 +367,7 @@ describe.each([
     expect([...ours.keys()].filter((path) => !seed.has(path))).toEqual([
       'applicationMetrics[].endpointMetrics[].uri',
       'applicationMetrics[].endpointMetrics[].metrics.history.#.intervalMinutes',
+      'applicationMetrics[].endpointMetrics[].metrics.history.#.collectedMetrics.cacheHits',
       'applicationMetrics[].endpointMetrics[].metrics.history.#.collectedMetrics.latency.avgTimeToFirstTokenMsec',
     ]);
   });

@@ -1,10 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { RouteResult, RouterStreamEvent } from '@aigw/contracts';
-import { Subjects } from '@aigw/contracts';
+import type { RouteResult, RouterState, RouterStreamEvent } from '@aigw/contracts';
+import { GatewayError, RouterStateRequestSchema, Subjects } from '@aigw/contracts';
 import type { Observable } from 'rxjs';
 import { parseRouteRequest } from './route-request.parser';
 import { RouteService } from './route/route.service';
+import { RouterStateService } from './state/router-state.service';
 import { RouteStreamService } from './stream/route-stream.service';
 
 /** The router's bus API: one handler per subject, each validating its payload and calling a use case. */
@@ -13,6 +14,7 @@ export class RouterMessagesController {
   constructor(
     private readonly route: RouteService,
     private readonly streams: RouteStreamService,
+    private readonly states: RouterStateService,
   ) {}
 
   @MessagePattern(Subjects.router.chat)
@@ -39,5 +41,17 @@ export class RouterMessagesController {
   @MessagePattern(Subjects.router.completionsStream)
   completionsStream(@Payload() payload: unknown): Observable<RouterStreamEvent> {
     return this.streams.stream('completions', parseRouteRequest(payload));
+  }
+
+  /** Read-only: endpoint health, breakers, cool-downs and limit counters, for the admin console. */
+  @MessagePattern(Subjects.router.state)
+  async state(@Payload() payload: unknown): Promise<RouterState> {
+    const request = RouterStateRequestSchema.safeParse(payload);
+    if (!request.success)
+      throw new GatewayError(
+        'invalid_request',
+        'A router state request needs "applicationIds" (a list or null).',
+      );
+    return this.states.state(request.data);
   }
 }

@@ -17,6 +17,7 @@ import { InMemoryRoutingState } from './shared-state/in-memory-routing-state.sto
 import { RedisRoutingState } from './shared-state/redis-routing-state.store';
 import { RouterRedis } from './shared-state/router-redis.provider';
 import { ROUTING_STATE_STORE } from './shared-state/routing-state.store';
+import { RouterStateService } from './state/router-state.service';
 import { RouteStreamService } from './stream/route-stream.service';
 import { EndpointStateMetrics } from './telemetry/endpoint-state.metrics';
 
@@ -47,6 +48,7 @@ export class RouterModule {
         RouterRedis,
         ...RATE_LIMIT_PROVIDERS,
         EndpointStateMetrics,
+        RouterStateService,
       ],
     };
   }

@@ -1,6 +1,7 @@
 export * from './subjects';
 export * from './errors';
 export * from './router.schema';
+export * from './router-state.schema';
 export * from './health.schema';
 export * from './usage.schema';
 export * from './metrics.schema';

@@ -50,6 +50,8 @@ export const IntervalMetricsSchema = z.object({
       /** Calls (`totalApiCalls`) per minute. */
       requestsPerMinute: z.number().nonnegative(),
     }),
+    /** Our addition: calls of the interval answered from the cache. */
+    cacheHits: count,
     latency: z.object({
       /** Mean end-to-end time of the interval's calls, as the gateway measured it. */
       avgResponseTimeMsec: z.number().nonnegative(),

@@ -12,6 +12,8 @@ export const Subjects = {
     chatStream: 'router.v1.chat.stream',
     completionsStream: 'router.v1.completions.stream',
     health: 'router.v1.health',
+    /** Request/reply: endpoint health, breakers, cool-downs and limit counters (`RouterState`). */
+    state: 'router.v1.state',
   },
   cache: { health: 'cache.v1.health', lookup: 'cache.v1.lookup', stats: 'cache.v1.stats' },
   memory: { health: 'memory.v1.health', load: 'memory.v1.load' },

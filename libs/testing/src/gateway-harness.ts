@@ -19,7 +19,29 @@ export interface RunningDeployment {
   readonly healthOrigins: Readonly<Record<string, string>>;
   /** Distributed: the Postgres database its services share (a fresh one unless `env.DATABASE_URL` named one). */
   readonly databaseUrl: string | null;
+  /**
+   * Stops one process (by name: `embedded`, `gateway-0`, `router-1`…) and starts it again with the
+   * same environment (it re-reads its configuration file), resolving once `/health` answers again.
+   */
+  restart(name: string): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Replaces the named process by a fresh one started the same way. */
+async function restartProcess(
+  processes: NodeProcess[],
+  name: string,
+  origin: string,
+  timeoutMs: number,
+): Promise<void> {
+  const index = processes.findIndex((p) => p.name === name);
+  const old = processes[index];
+  if (old === undefined)
+    throw new Error(`no process named ${name}: ${processes.map((p) => p.name).join(', ')}`);
+  await old.stop();
+  const fresh = old.again();
+  processes[index] = fresh;
+  await waitUntil(() => healthy(origin), timeoutMs, [fresh]);
 }
 
 export interface DeploymentOptions {
@@ -60,8 +82,9 @@ export async function startEmbeddedDeployment(options: DeploymentOptions): Promi
     repoRoot(),
   );
   const origin = `http://127.0.0.1:${port}`;
+  const processes = [proc];
   const stop = async () => {
-    await proc.stop();
+    await processes[0]?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
@@ -75,9 +98,10 @@ export async function startEmbeddedDeployment(options: DeploymentOptions): Promi
     baseUrl: `${origin}/v1`,
     origin,
     gatewayOrigins: [origin],
-    processes: [proc],
+    processes,
     healthOrigins: {},
     databaseUrl: null,
+    restart: (name) => restartProcess(processes, name, origin, options.startTimeoutMs ?? 60_000),
     stop,
   };
 }
@@ -180,6 +204,7 @@ export async function startDistributedDeployment(options: DeploymentOptions): Pr
     processes,
     healthOrigins,
     databaseUrl: env['DATABASE_URL'] ?? null,
+    restart: (name) => restartProcess(processes, name, origin, options.startTimeoutMs ?? 60_000),
     stop,
   };
 }

@@ -22,9 +22,9 @@ export class NodeProcess {
 
   constructor(
     readonly name: string,
-    script: string,
-    env: Record<string, string | undefined>,
-    cwd: string,
+    private readonly script: string,
+    private readonly env: Record<string, string | undefined>,
+    private readonly cwd: string,
   ) {
     this.child = spawn(process.execPath, [script], { env: env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer) => {
@@ -33,6 +33,11 @@ export class NodeProcess {
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
+  }
+
+  /** A new process started as this one was (same script, environment and folder). */
+  again(): NodeProcess {
+    return new NodeProcess(this.name, this.script, this.env, this.cwd);
   }
 
   get exited(): boolean {

@@ -1,5 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
+import { BusClient } from '@aigw/messaging';
 import { ConfigFileSource } from '../admin.tokens';
 import { ApplicationsController } from '../applications/applications.controller';
 import { EndpointsController } from '../applications/endpoints.controller';
@@ -7,6 +8,8 @@ import { AdminAuthenticator } from '../auth/admin.authenticator';
 import { GanradController } from '../compat/ganrad.controller';
 import { ConfigController } from '../config-io/config.controller';
 import { ConfigStoreService } from '../config-store/config-store.service';
+import { ConsolePageController } from '../console/console-page.controller';
+import { LiveStateController } from '../console/live-state.controller';
 import { ConsumersController } from '../consumers/consumers.controller';
 import { AdminHealthController } from '../health/admin-health.controller';
 import { OpenApiController } from '../openapi/openapi.controller';
@@ -19,6 +22,8 @@ export interface AdminHttpDependencies {
   readonly auth: AdminAuthenticator;
   readonly file: ConfigFileSource;
   readonly info: AdminServerInfo;
+  /** For the live state the console shows (the router's, the metrics service's). */
+  readonly bus: BusClient;
 }
 
 /** The admin REST API's own Nest application, over the admin bus service's store. */
@@ -36,6 +41,8 @@ export class AdminHttpModule {
         OpenApiController,
         GanradController,
         AdminHealthController,
+        LiveStateController,
+        ConsolePageController,
       ],
       providers: [
         { provide: ConfigStoreService, useValue: deps.store },
@@ -43,6 +50,7 @@ export class AdminHttpModule {
         { provide: AdminRequests, useValue: new AdminRequests(deps.auth) },
         { provide: ConfigFileSource, useValue: deps.file },
         { provide: AdminServerInfo, useValue: deps.info },
+        { provide: BusClient, useValue: deps.bus },
       ],
     };
   }

@@ -1,5 +1,7 @@
 import { ApiKeySchema, ApplicationSchema, EndpointSchema, GatewayConfigSchema } from '@aigw/config';
+import { RouterStateSchema } from '@aigw/contracts';
 import { z } from 'zod';
+import { MetricsSeriesSchema } from '../console/metrics-series.schema';
 
 type Json = Record<string, unknown>;
 
@@ -62,6 +64,12 @@ export function openApiComponents(): Json {
       Conflict: errorResponse('Exists already, or If-Match names a version that is no longer active'),
       PreconditionFailed: errorResponse('A malformed If-Match'),
       Unavailable: errorResponse('The admin database is unavailable'),
+      ServiceUnavailable: errorResponse(
+        'The service that owns the state is not running (service_unavailable)',
+      ),
+      ServiceTimeout: errorResponse(
+        'The service that owns the state did not answer in time (service_timeout)',
+      ),
     },
     schemas: {
       ...generated({
@@ -69,6 +77,8 @@ export function openApiComponents(): Json {
         Application: ApplicationSchema,
         Endpoint: EndpointSchema,
         ConsumerInput: ApiKeySchema,
+        RouterState: RouterStateSchema,
+        MetricsSeries: MetricsSeriesSchema,
       }),
       Consumer: {
         type: 'object',

@@ -240,6 +240,29 @@ export function openApiDocument(): Json {
       get: reconfig(),
       post: reconfig(),
     },
+    '/admin/v1/state': {
+      get: live(
+        "The router's live endpoint state (`router.v1.state`): health verdicts, circuit breakers, " +
+          'cool-downs and limit counters, from the state its replicas share',
+        ref('RouterState'),
+      ),
+    },
+    '/admin/v1/metrics': {
+      get: live(
+        "The metrics service's interval history (`metrics.v1.summary`) as series: requests, failures, " +
+          'tokens, latency and cache hits per finished interval, in total and per application',
+        ref('MetricsSeries'),
+      ),
+    },
+    '/console': {
+      get: page('The web console (its data comes from the admin API, with the admin credential)'),
+    },
+    '/console/assets/{file}': {
+      get: {
+        ...page("The console's style sheet and script modules", ['text/css', 'text/javascript']),
+        parameters: [pathParam('file', 'asset file name, e.g. main.js')],
+      },
+    },
     '/healthz': { get: probe('Liveness: the process serves') },
     '/readyz': { get: probe('Readiness: the admin database answers') },
   };
@@ -267,6 +290,34 @@ function reconfig(): Json {
     responses: {
       '200': { description: 'Reconfigured (or nothing to change)', content: json({ type: 'object' }) },
       ...ERRORS,
+    },
+  };
+}
+
+function live(summary: string, schema: Json): Json {
+  return {
+    summary,
+    security: [{ adminKey: [] }, { adminJwt: [] }],
+    responses: {
+      '200': { description: 'OK', content: json(schema) },
+      '401': { $ref: '#/components/responses/Unauthorized' },
+      '403': { $ref: '#/components/responses/Forbidden' },
+      '503': { $ref: '#/components/responses/ServiceUnavailable' },
+      '504': { $ref: '#/components/responses/ServiceTimeout' },
+    },
+  };
+}
+
+function page(summary: string, types = ['text/html']): Json {
+  return {
+    summary,
+    security: [],
+    responses: {
+      '200': {
+        description: 'OK',
+        content: Object.fromEntries(types.map((type) => [type, { schema: { type: 'string' } }])),
+      },
+      '404': { $ref: '#/components/responses/NotFound' },
     },
   };
 }

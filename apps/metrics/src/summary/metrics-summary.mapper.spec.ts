@@ -51,6 +51,7 @@ describe('toIntervalMetrics', () => {
         ttftMsSum: 300,
         ttftCount: 3,
         retries: 2,
+        cacheHits: 3,
       }),
     );
     expect(entry).toEqual({
@@ -70,6 +71,7 @@ describe('toIntervalMetrics', () => {
           tokensPerMinute: 900,
           requestsPerMinute: 2,
         },
+        cacheHits: 3,
         latency: { avgResponseTimeMsec: 250, avgTimeToFirstTokenMsec: 100 },
       },
     });

@@ -53,6 +53,7 @@ export function toIntervalMetrics(row: IntervalRow): IntervalMetrics {
         tokensPerMinute: tokens / row.intervalMinutes,
         requestsPerMinute: c.totalApiCalls / row.intervalMinutes,
       },
+      cacheHits: c.cacheHits,
       latency: {
         avgResponseTimeMsec: ratio(c.latencyMsSum, c.totalApiCalls),
         avgTimeToFirstTokenMsec: c.ttftCount > 0 ? c.ttftMsSum / c.ttftCount : null,

@@ -5,6 +5,7 @@ import { GatewayError } from '@aigw/contracts';
 import type { InMemoryRateLimitStore } from './in-memory.rate-limit-store';
 import type {
   CounterSpec,
+  CounterState,
   RateLimitStore,
   Reservation,
   ReserveOutcome,
@@ -70,6 +71,16 @@ export class FailoverRateLimitStore implements RateLimitStore {
     } catch (error) {
       // The reservation stays as reserved: it ends with its window.
       this.failed('settle', error);
+    }
+  }
+
+  /** Redis down: this process's own counts, the ones `failOpen` limits by meanwhile. */
+  async peek(counters: readonly CounterSpec[]): Promise<readonly CounterState[]> {
+    try {
+      return await this.shared.peek(counters);
+    } catch (error) {
+      this.failed('peek', error);
+      return this.fallback.peek(counters);
     }
   }
 

@@ -75,6 +75,17 @@ export class InMemoryRateLimitStore implements RateLimitStore {
     return Promise.resolve();
   }
 
+  peek(counters: readonly CounterSpec[]): Promise<readonly CounterState[]> {
+    const now = this.clock.now();
+    return Promise.resolve(
+      counters.map((spec) => ({
+        spec,
+        used: this.windows.get(windowKeyOf(spec.key, windowStart(now, spec.windowMs)))?.used ?? 0,
+        resetMs: windowResetMs(now, spec.windowMs),
+      })),
+    );
+  }
+
   private sweep(now: number): void {
     for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
   }

@@ -60,6 +60,8 @@ export interface RateLimitStore {
   reserve(counters: readonly CounterSpec[], demand: TokenDemand): Promise<ReserveOutcome>;
   /** Replaces the reserved amounts by the settled ones, in the windows reserved in (ended windows: no-op). */
   settle(reservation: Reservation, settlement: Settlement): Promise<void>;
+  /** The counters in their current windows, counting nothing (the operator's view, `router.v1.state`). */
+  peek(counters: readonly CounterSpec[]): Promise<readonly CounterState[]>;
 }
 
 export function amountOf(measure: Measure, demand: TokenDemand | Settlement): number {

@@ -5,6 +5,7 @@ import type { RateLimitStatus, RouteRequest } from '@aigw/contracts';
 import { GatewayError } from '@aigw/contracts';
 import type { ProviderOperation } from '@aigw/providers';
 import { applyMaxTokensPolicy } from './max-tokens.policy';
+import type { ApplicationLimits } from './rate-limit-plan';
 import { RateLimitPlan } from './rate-limit-plan';
 import type { CounterState, RateLimitStore } from './rate-limit-store.interface';
 import { RATE_LIMIT_STORE } from './rate-limit-store.provider';
@@ -28,6 +29,11 @@ export class RateLimiter {
     private readonly live: LiveConfig,
   ) {
     this.plan = live.derive((config) => new RateLimitPlan(config));
+  }
+
+  /** The application's counters (undefined: not configured); read by `router.v1.state`. */
+  limitsOf(applicationId: string): ApplicationLimits | undefined {
+    return this.plan(this.live.current).of(applicationId);
   }
 
   /** `snapshot`: the configuration the request is served with (the current one by default). */

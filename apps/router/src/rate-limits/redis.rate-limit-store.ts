@@ -56,6 +56,20 @@ end
 return 0
 `;
 
+/** Reads each counter's current window on Redis's clock, writing nothing. ARGV: window (ms) per counter. */
+const PEEK = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local out = {}
+for i = 1, #KEYS do
+  local win = tonumber(ARGV[i])
+  local start = now - (now % win)
+  out[2 * i - 1] = tonumber(redis.call('GET', KEYS[i] .. '|' .. start) or '0')
+  out[2 * i] = start + win - now
+end
+return out
+`;
+
 /** The store shared by every router replica. Each call is one round trip (EVALSHA; EVAL once per script load). */
 export class RedisRateLimitStore implements RateLimitStore {
   constructor(
@@ -107,6 +121,20 @@ export class RedisRateLimitStore implements RateLimitStore {
       changed.map((c) => c.windowKey),
       changed.map((c) => c.delta),
     );
+  }
+
+  async peek(counters: readonly CounterSpec[]): Promise<readonly CounterState[]> {
+    if (counters.length === 0) return [];
+    const reply = (await this.run(
+      PEEK,
+      counters.map((c) => this.keyOf(c.key)),
+      counters.map((c) => c.windowMs),
+    )) as number[];
+    return counters.map((spec, i) => ({
+      spec,
+      used: Number(reply[2 * i]),
+      resetMs: Number(reply[2 * i + 1]),
+    }));
   }
 
   private keyOf(key: string): string {

@@ -113,6 +113,27 @@ export function describeRateLimitStoreBehaviour(label: string, open: () => Promi
       expect(await used(requests)).toBe(requestsAfter);
     });
 
+    it('peeks at counters without counting: what is used and when each window resets', async () => {
+      const requests = counter('requests', 2);
+      const tokens = counter('total', 1_000);
+      const untouched = counter('requests', 5);
+      await subject.store.reserve([requests, tokens], demand(30, 20));
+      for (let i = 0; i < 3; i++) {
+        const seen = await subject.store.peek([requests, tokens, untouched]);
+        expect(seen.map((c) => [c.spec, c.used])).toEqual([
+          [requests, 1],
+          [tokens, 50],
+          [untouched, 0],
+        ]);
+        for (const c of seen) expect(c.resetMs).toBeGreaterThan(0);
+        for (const c of seen) expect(c.resetMs).toBeLessThanOrEqual(LONG);
+      }
+      // Peeking took no room: the second request still fits, the third does not.
+      expect((await subject.store.reserve([requests], demand(1, 1))).admitted).toBe(true);
+      expect((await subject.store.reserve([requests], demand(1, 1))).admitted).toBe(false);
+      expect(await subject.store.peek([])).toEqual([]);
+    });
+
     it('starts each window afresh, and a late settlement leaves the new window alone', async () => {
       const spec = counter('total', 100, SHORT);
       await subject.nextWindow(SHORT);

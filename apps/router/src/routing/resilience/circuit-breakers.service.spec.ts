@@ -73,6 +73,21 @@ describe('CircuitBreakers', () => {
     expect(one.admit('app/a')).toEqual(closed);
   });
 
+  it('reports its state without taking the half-open probe', () => {
+    let now = 0;
+    const breakers = new CircuitBreakers(new InMemoryRoutingState({ now: () => now }));
+    expect(breakers.reading('app/a')).toEqual({ state: 'closed', retryAfterMs: null });
+    for (let i = 0; i < 3; i += 1) breakers.failed('app/a', settings);
+    now += 400;
+    expect(breakers.reading('app/a')).toEqual({ state: 'open', retryAfterMs: 600 });
+    now += 600;
+    expect(breakers.reading('app/a')).toEqual({ state: 'half_open', retryAfterMs: null });
+    expect(breakers.reading('app/a')).toEqual({ state: 'half_open', retryAfterMs: null });
+    expect(breakers.admit('app/a')).toEqual(probe);
+    breakers.succeeded('app/a');
+    expect(breakers.reading('app/a')).toEqual({ state: 'closed', retryAfterMs: null });
+  });
+
   it('is off with failureThreshold 0', () => {
     const breakers = new CircuitBreakers(new InMemoryRoutingState({ now: () => 0 }));
     for (let i = 0; i < 10; i += 1) breakers.failed('app/a', { failureThreshold: 0, openMs: 1_000 });

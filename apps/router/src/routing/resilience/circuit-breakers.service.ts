@@ -8,6 +8,13 @@ type BreakerSettings = ResolvedRoutingPolicy['circuitBreaker'];
 /** How long a breaker stays half-open (its shared entry alive) waiting for a probe before it closes. */
 const HALF_OPEN_LIFE_MS = 10 * 60_000;
 
+export interface BreakerState {
+  /** `half_open`: the open time is over; the next request probes the endpoint. */
+  readonly state: 'closed' | 'open' | 'half_open';
+  /** Until an open breaker lets its probe through; null unless open. */
+  readonly retryAfterMs: number | null;
+}
+
 export type BreakerVerdict =
   { readonly pass: true; readonly probe: boolean } | { readonly pass: false; readonly retryAfterMs: number };
 
@@ -37,6 +44,13 @@ export class CircuitBreakers {
   state(key: string): 'closed' | 'open' | 'half_open' {
     const left = this.store.holdLeftMs(storeKey(key));
     return left === null ? 'closed' : left > 0 ? 'open' : 'half_open';
+  }
+
+  /** The state with the time to an open breaker's probe, for the operator; never takes the probe. */
+  reading(key: string): BreakerState {
+    const left = this.store.holdLeftMs(storeKey(key));
+    if (left === null) return { state: 'closed', retryAfterMs: null };
+    return left > 0 ? { state: 'open', retryAfterMs: left } : { state: 'half_open', retryAfterMs: null };
   }
 
   succeeded(key: string): void {
