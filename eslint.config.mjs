@@ -5,6 +5,70 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+const DEP_CONSTRAINTS = [
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
+  {
+    sourceTag: 'type:infra',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'],
+  },
+  {
+    sourceTag: 'type:data',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'],
+  },
+  {
+    sourceTag: 'type:providers',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'],
+  },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: [
+      'type:contracts',
+      'type:util',
+      'type:infra',
+      'type:data',
+      'type:providers',
+      'type:dev',
+    ],
+  },
+  {
+    sourceTag: 'scope:gateway',
+    notDependOnLibsWithTags: ['type:data', 'type:providers', 'type:dev'],
+  },
+  { sourceTag: 'scope:cache', notDependOnLibsWithTags: ['type:providers', 'type:dev'] },
+  { sourceTag: 'scope:memory', notDependOnLibsWithTags: ['type:providers', 'type:dev'] },
+  { sourceTag: 'scope:metrics', notDependOnLibsWithTags: ['type:providers', 'type:dev'] },
+  { sourceTag: 'scope:admin', notDependOnLibsWithTags: ['type:providers', 'type:dev'] },
+  { sourceTag: 'scope:dev', notDependOnLibsWithTags: ['type:providers', 'type:data'] },
+  { sourceTag: 'type:dev', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
+  {
+    sourceTag: 'type:launcher',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra', 'type:data', 'type:dev'],
+  },
+  {
+    sourceTag: 'type:testing',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra', 'type:testing', 'type:dev'],
+  },
+  {
+    sourceTag: 'type:tool',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra', 'type:testing', 'type:dev'],
+  },
+  {
+    sourceTag: 'type:e2e',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:testing', 'type:dev'],
+  },
+];
+
+/**
+ * Specs and the test helpers of an app may use the shared test harness (libs/testing: throw-away
+ * servers, databases, the mock provider), which the app's own code may not.
+ */
+const TEST_DEP_CONSTRAINTS = DEP_CONSTRAINTS.filter((c) => !c.sourceTag.startsWith('scope:')).map((c) =>
+  c.sourceTag === 'type:app'
+    ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
+    : c,
+);
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.nx/**', '.data/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -32,78 +96,17 @@ export default tseslint.config(
         {
           enforceBuildableLibDependency: false,
           allow: [],
-          depConstraints: [
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
-            {
-              sourceTag: 'type:infra',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'],
-            },
-            {
-              sourceTag: 'type:data',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'],
-            },
-            {
-              sourceTag: 'type:providers',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:infra'],
-            },
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: [
-                'type:contracts',
-                'type:util',
-                'type:infra',
-                'type:data',
-                'type:providers',
-                'type:dev',
-              ],
-            },
-            {
-              sourceTag: 'scope:gateway',
-              notDependOnLibsWithTags: ['type:data', 'type:providers', 'type:dev'],
-            },
-            { sourceTag: 'scope:cache', notDependOnLibsWithTags: ['type:providers', 'type:dev'] },
-            { sourceTag: 'scope:memory', notDependOnLibsWithTags: ['type:providers', 'type:dev'] },
-            { sourceTag: 'scope:metrics', notDependOnLibsWithTags: ['type:providers', 'type:dev'] },
-            { sourceTag: 'scope:admin', notDependOnLibsWithTags: ['type:providers', 'type:dev'] },
-            { sourceTag: 'scope:dev', notDependOnLibsWithTags: ['type:providers', 'type:data'] },
-            { sourceTag: 'type:dev', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
-            {
-              sourceTag: 'type:launcher',
-              onlyDependOnLibsWithTags: [
-                'type:contracts',
-                'type:util',
-                'type:infra',
-                'type:data',
-                'type:dev',
-              ],
-            },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: [
-                'type:contracts',
-                'type:util',
-                'type:infra',
-                'type:testing',
-                'type:dev',
-              ],
-            },
-            {
-              sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: [
-                'type:contracts',
-                'type:util',
-                'type:infra',
-                'type:testing',
-                'type:dev',
-              ],
-            },
-            {
-              sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:testing', 'type:dev'],
-            },
-          ],
+          depConstraints: DEP_CONSTRAINTS,
         },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'apps/*/src/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints: TEST_DEP_CONSTRAINTS },
       ],
     },
   },

@@ -3,7 +3,7 @@ import type { EmbeddedPostgres } from '@aigw/persistence';
 import { startEmbeddedPostgres } from '@aigw/persistence';
 import { Client } from 'pg';
 import { CacheServiceHarness, waitFor } from './test/cache-service.harness';
-import { ThrowawayRedis } from './test/throwaway-redis';
+import { ThrowawayRedis } from '@aigw/testing';
 
 // PGlite compiles its WASM build on start: seconds.
 jest.setTimeout(60_000);

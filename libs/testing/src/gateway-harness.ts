@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { freshDatabase } from './machine-database';
 import { NodeProcess, freePort, waitUntil } from './node-process';
 import { appEntry, repoRoot } from './repo-paths';
 
@@ -103,43 +103,6 @@ export async function startEmbeddedDeployment(options: DeploymentOptions): Promi
     databaseUrl: null,
     restart: (name) => restartProcess(processes, name, origin, options.startTimeoutMs ?? 60_000),
     stop,
-  };
-}
-
-/** The machine's Postgres (README "Tests"), where each distributed deployment gets a database of its own. */
-export const MACHINE_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-
-export interface FreshDatabase {
-  readonly url: string;
-  /** Drops it, ending the connections left to it. */
-  drop(): Promise<void>;
-}
-
-/** A new, empty database on the machine's Postgres (`aigw_<prefix>_<random>`). */
-export async function freshDatabase(
-  prefix = 'e2e',
-  serverUrl = MACHINE_POSTGRES_URL,
-): Promise<FreshDatabase> {
-  const name = `aigw_${prefix}_${randomUUID().replace(/-/g, '')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } catch (error) {
-    await admin.end();
-    throw error;
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
-    },
   };
 }
 

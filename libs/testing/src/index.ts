@@ -6,3 +6,4 @@ export * from './otlp-receiver';
 export * from './throwaway-redis';
 export * from './pglite-process';
 export * from './prometheus-server';
+export * from './machine-database';

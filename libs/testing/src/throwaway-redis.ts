@@ -4,10 +4,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import Redis from 'ioredis';
 
-/**
- * A `redis-server` of the test's own, to kill for an outage test (never the machine's shared one).
- * The cache service's specs keep a copy in apps/cache/src/test: apps may not import libs/testing.
- */
+/** A `redis-server` of the test's own, to kill for an outage test (never the machine's shared one). */
 export class ThrowawayRedis {
   private constructor(
     private child: ChildProcess,

@@ -1,56 +1,19 @@
 import type { ChatMessage, MemoryAppendJob, PromptRecord } from '@aigw/contracts';
 import { mintThreadId } from '@aigw/contracts';
 import Redis from 'ioredis';
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import type { TestDatabase } from '@aigw/testing';
+import { machineDatabase as databaseFor } from '@aigw/testing';
 import type { Clock } from '../memory.tokens';
 
-/** The machine's Postgres and Redis (README "Tests"); each spec gets a database of its own. */
-export const MACHINE_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+export type { TestDatabase } from '@aigw/testing';
+export { MACHINE_POSTGRES_URL, waitFor } from '@aigw/testing';
+
+/** The machine's Redis (README "Tests"); specs use key prefixes of their own there. */
 export const MACHINE_REDIS_URL = 'redis://127.0.0.1:6379';
 
-export interface TestDatabase {
-  readonly name: string;
-  readonly url: string;
-  /** Refuses new connections and ends the open ones: the database is down for the service. */
-  stop(): Promise<void>;
-  /** Accepts connections again. */
-  restart(): Promise<void>;
-  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
-  drop(): Promise<void>;
-}
-
-/** A fresh database on the machine's Postgres, dropped (connections and all) at the end. */
-export async function machineDatabase(): Promise<TestDatabase> {
-  const name = `aigw_memory_${randomUUID().replace(/-/g, '')}`;
-  const admin = new Client({ connectionString: MACHINE_POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = MACHINE_POSTGRES_URL.replace(/\/postgres$/, `/${name}`);
-  return {
-    name,
-    url,
-    stop: async () => {
-      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
-    },
-    restart: async () => {
-      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
-    },
-    query: async <T>(sql: string, params: unknown[] = []) => {
-      const client = new Client({ connectionString: url });
-      await client.connect();
-      try {
-        return (await client.query(sql, params)).rows as T[];
-      } finally {
-        await client.end();
-      }
-    },
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
+/** A fresh database for the memory specs on the machine's Postgres, dropped at the end. */
+export function machineDatabase(): Promise<TestDatabase> {
+  return databaseFor('memory');
 }
 
 /** Deletes every Redis key under `prefix` (never FLUSHDB: the Redis is shared). */
@@ -82,19 +45,6 @@ export class FakeClock implements Clock {
 
   advance(ms: number): void {
     this.#now += ms;
-  }
-}
-
-/** Polls until `condition` holds (no fixed sleeps in tests). */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

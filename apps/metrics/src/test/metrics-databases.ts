@@ -1,16 +1,12 @@
 import type { EmbeddedPostgres } from '@aigw/persistence';
 import { startEmbeddedPostgres } from '@aigw/persistence';
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import type { TestDatabase as MachineDatabase } from '@aigw/testing';
+import { machineDatabase as databaseFor } from '@aigw/testing';
 import type { Clock } from '../metrics.tokens';
 
-/** The machine's Postgres (README "Tests"); each spec gets a database of its own there. */
-export const MACHINE_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-
-export interface TestDatabase {
-  readonly url: string;
-  drop(): Promise<void>;
-}
+/** What the metrics specs need of a database, embedded or on the machine. */
+export type TestDatabase = Pick<MachineDatabase, 'url' | 'drop'>;
+export { MACHINE_POSTGRES_URL, waitFor } from '@aigw/testing';
 
 /** The embedded PGlite server, in memory. */
 export async function embeddedDatabase(): Promise<TestDatabase> {
@@ -18,19 +14,9 @@ export async function embeddedDatabase(): Promise<TestDatabase> {
   return { url: pg.url, drop: () => pg.close() };
 }
 
-/** A fresh database on the machine's Postgres, dropped (connections and all) at the end. */
-export async function machineDatabase(): Promise<TestDatabase> {
-  const name = `aigw_metrics_${randomUUID().replace(/-/g, '')}`;
-  const admin = new Client({ connectionString: MACHINE_POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  return {
-    url: MACHINE_POSTGRES_URL.replace(/\/postgres$/, `/${name}`),
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
+/** A fresh database for the metrics specs on the machine's Postgres, dropped at the end. */
+export function machineDatabase(): Promise<TestDatabase> {
+  return databaseFor('metrics');
 }
 
 /** A clock that moves only when told to. */
@@ -47,18 +33,5 @@ export class FakeClock implements Clock {
 
   set(iso: string): void {
     this.#now = Date.parse(iso);
-  }
-}
-
-/** Polls until `condition` holds (no fixed sleeps in tests). */
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
