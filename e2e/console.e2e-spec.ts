@@ -12,7 +12,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { analyseScreenshot } from './console-screenshot';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's package (`.ci/run` installs it); `CHROMIUM_PATH` names another build. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CLIENT_KEY = 'sk-e2e-console-client-0000000000';
 const ADMIN_KEY = `sk-admin-${randomBytes(16).toString('hex')}`;
 const VIEWPORT = { width: 1280, height: 900 };
