@@ -7,3 +7,4 @@ export * from './throwaway-redis';
 export * from './pglite-process';
 export * from './prometheus-server';
 export * from './machine-database';
+export * from './redis-keys';

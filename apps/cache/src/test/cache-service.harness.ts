@@ -6,7 +6,7 @@ import { CacheJobs, Subjects } from '@aigw/contracts';
 import { JobQueues } from '@aigw/jobs';
 import { BusClient, createClientProxy, inProcessTransport, startBusService } from '@aigw/messaging';
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
+import { deleteRedisKeys } from '@aigw/testing';
 import { definition } from '../cache.definition';
 
 export const MACHINE_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -85,23 +85,7 @@ export class CacheServiceHarness {
     await this.service.close();
     await this.client.close();
     await this.jobs.close();
-    await deleteKeys(this.redisUrl, this.prefix).catch(() => undefined);
-  }
-}
-
-/** Deletes every key of a test run's prefix (never FLUSHDB: the Redis is shared). */
-export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 0 });
-  redis.on('error', () => undefined);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
+    await deleteRedisKeys(this.redisUrl, this.prefix).catch(() => undefined);
   }
 }
 

@@ -1,34 +1,15 @@
 import type { ChatMessage, MemoryAppendJob, PromptRecord } from '@aigw/contracts';
 import { mintThreadId } from '@aigw/contracts';
-import Redis from 'ioredis';
 import type { TestDatabase } from '@aigw/testing';
 import { machineDatabase as databaseFor } from '@aigw/testing';
 import type { Clock } from '../memory.tokens';
 
 export type { TestDatabase } from '@aigw/testing';
-export { MACHINE_POSTGRES_URL, waitFor } from '@aigw/testing';
-
-/** The machine's Redis (README "Tests"); specs use key prefixes of their own there. */
-export const MACHINE_REDIS_URL = 'redis://127.0.0.1:6379';
+export { MACHINE_POSTGRES_URL, MACHINE_REDIS_URL, deleteRedisKeys, waitFor } from '@aigw/testing';
 
 /** A fresh database for the memory specs on the machine's Postgres, dropped at the end. */
 export function machineDatabase(): Promise<TestDatabase> {
   return databaseFor('memory');
-}
-
-/** Deletes every Redis key under `prefix` (never FLUSHDB: the Redis is shared). */
-export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** A clock that moves only when told to. */

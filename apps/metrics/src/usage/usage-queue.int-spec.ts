@@ -6,7 +6,7 @@ import type { UsageEvent } from '@aigw/contracts';
 import { MetricsJobs, Queues } from '@aigw/contracts';
 import { JobQueues } from '@aigw/jobs';
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
+import { deleteRedisKeys } from '@aigw/testing';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { collectCron } from '../intervals/collection-window';
@@ -94,17 +94,7 @@ describe('usage records through BullMQ on the machine Redis, aggregated on the m
     await moduleRef?.close();
     await Promise.all([workerJobs.close(), producerJobs.close(), usageQueue.close(), metricsQueue.close()]);
     await database?.drop();
-    const redis = new Redis(REDIS_URL);
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 500);
-        if (keys.length > 0) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
+    await deleteRedisKeys(REDIS_URL, PREFIX);
   });
 
   it('counts every request exactly once: duplicate adds, a lost ack, a re-sent record, a malformed job', async () => {
