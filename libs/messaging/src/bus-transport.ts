@@ -1,4 +1,5 @@
-import type { ClientProxy, CustomTransportStrategy } from '@nestjs/microservices';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
+import type { BusClientProxy } from './bus.client';
 import { InProcessBroker } from './in-process/in-process.broker';
 import { InProcessClient } from './in-process/in-process.client';
 import { InProcessServer } from './in-process/in-process.server';
@@ -25,12 +26,12 @@ export function createServerStrategy(service: string, transport: BusTransport): 
   });
 }
 
-export function createClientProxy(clientName: string, transport: BusTransport): ClientProxy {
+export function createClientProxy(clientName: string, transport: BusTransport): BusClientProxy {
   if (transport.kind === 'in-process') return new InProcessClient(transport.broker);
   // ClientNats narrows the status type; it is a ClientProxy all the same.
   return new BusNatsClient({
     url: transport.url,
     namespace: transport.namespace,
     name: clientName,
-  }) as unknown as ClientProxy;
+  }) as unknown as BusClientProxy;
 }

@@ -10,8 +10,12 @@ import { recordSpanError, startProducerSpan, traceErrors } from './bus-tracing';
 import { InProcessClient } from './in-process/in-process.client';
 import type { InProcessBroker } from './in-process/in-process.broker';
 import { BusNatsClient } from './nats/bus-nats.client';
+import type { UnaryTransport } from './unary-transport';
 import { context } from '@opentelemetry/api';
 import { startConsumerSpan } from './bus-tracing';
+
+/** A transport's client: Nest's ClientProxy (events, streams) with the unary fast path. */
+export type BusClientProxy = ClientProxy & UnaryTransport;
 
 export interface RequestOptions {
   /** Required: no bus call waits forever. */
@@ -37,7 +41,7 @@ export interface StreamOptions {
 export class BusClient {
   private readonly system: MessagingSystem;
 
-  constructor(private readonly proxy: ClientProxy) {
+  constructor(private readonly proxy: BusClientProxy) {
     this.system = proxy instanceof InProcessClient ? 'in_process' : 'nats';
   }
 
@@ -50,35 +54,39 @@ export class BusClient {
   }
 
   request<TReply>(subject: string, payload: unknown, options: RequestOptions): Promise<TReply> {
-    const reply$ = this.send<TReply>(subject, payload, options.headers).pipe(
-      timeout({ first: options.timeoutMs, with: () => throwError(() => this.timeoutError(subject)) }),
-      catchError((error: unknown) => throwError(() => busErrorToGatewayError(error, subject))),
+    const { signal } = options;
+    if (signal?.aborted)
+      return Promise.reject(new GatewayError('service_unavailable', 'The request was aborted.'));
+    const producer = startProducerSpan(
+      this.system,
+      subject,
+      'request',
+      options.headers ? { ...options.headers } : {},
     );
     return new Promise<TReply>((resolve, reject) => {
-      if (options.signal?.aborted)
-        return reject(new GatewayError('service_unavailable', 'The request was aborted.'));
       let settled = false;
-      const subscription = reply$.subscribe({
-        next: (value) => {
-          settled = true;
-          resolve(value);
-        },
-        error: (error: unknown) => {
-          settled = true;
-          reject(busErrorToGatewayError(error, subject));
-        },
-        complete: () => {
-          if (!settled) reject(new GatewayError('internal_error', `Empty reply on ${subject}.`));
-        },
-      });
-      options.signal?.addEventListener(
-        'abort',
-        () => {
-          subscription.unsubscribe();
-          if (!settled) reject(new GatewayError('service_unavailable', 'The request was aborted.'));
-        },
-        { once: true },
-      );
+      const settle = (error: unknown, response?: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        giveUp();
+        if (error === null) {
+          producer.span.end();
+          return resolve(response as TReply);
+        }
+        const failure = busErrorToGatewayError(error, subject);
+        recordSpanError(producer.span, failure);
+        producer.span.end();
+        reject(failure);
+      };
+      const onAbort = () => settle(new GatewayError('service_unavailable', 'The request was aborted.'));
+      const timer = setTimeout(() => settle(this.timeoutError(subject)), options.timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      // Last: an in-process handler may answer before this returns.
+      let giveUp: () => void = () => undefined;
+      giveUp = this.proxy.requestOnce(subject, payload, producer.headers, settle);
+      if (settled) giveUp();
     });
   }
 

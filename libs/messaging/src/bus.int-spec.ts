@@ -163,6 +163,29 @@ describe.each(transports)('the message bus over %s', (_name, makeTransport) => {
     });
   });
 
+  it("gives up on a reply when the caller aborts, and answers a request with a stream handler's first message", async () => {
+    const controller = new AbortController();
+    const waiting = bus.request(
+      Subjects.router.embeddings,
+      {},
+      { timeoutMs: 5000, signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 20);
+    await expect(waiting).rejects.toMatchObject({
+      code: 'service_unavailable',
+      message: 'The request was aborted.',
+    });
+    await expect(
+      bus.request(Subjects.router.chat, { n: 1 }, { timeoutMs: 2000, signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'service_unavailable' });
+    const first = await bus.request<{ i: number }>(
+      Subjects.router.chatStream,
+      { id: 'first', count: 3 },
+      { timeoutMs: 2000 },
+    );
+    expect(first).toEqual({ i: 0 });
+  });
+
   it('streams every message in order', async () => {
     const events = await lastValueFrom(
       bus

@@ -71,8 +71,15 @@ export class RequestUsage {
   }
 
   finish(status: number): UsageEvent {
+    // Field by field, not `...this.request`: a spread is the slow generic copy, once per request.
+    const { requestId, applicationId, consumerId, operation, stream, requestedModel } = this.request;
     return {
-      ...this.request,
+      requestId,
+      applicationId,
+      consumerId,
+      operation,
+      stream,
+      requestedModel,
       endpointId: this.endpointId,
       provider: this.provider,
       model: this.model,

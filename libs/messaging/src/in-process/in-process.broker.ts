@@ -1,12 +1,15 @@
 import type { HeaderRecord } from '@aigw/observability';
 import type { Observable } from 'rxjs';
 import { throwError } from 'rxjs';
+import { GatewayError } from '@aigw/contracts';
 import { NO_HANDLER_ERROR } from '../bus-errors';
 
 /** What an in-process server exposes to the broker. */
 export interface InProcessEndpoint {
   handlesRequest(subject: string): boolean;
   request(subject: string, data: unknown, headers: HeaderRecord): Observable<unknown>;
+  /** The first reply of the handler (a request/reply call): no Observable in between. */
+  call(subject: string, data: unknown, headers: HeaderRecord): Promise<unknown>;
   event(subject: string, data: unknown, headers: HeaderRecord): Promise<void>;
 }
 
@@ -33,12 +36,24 @@ export class InProcessBroker {
   }
 
   request(subject: string, data: unknown, headers: HeaderRecord): Observable<unknown> {
+    const endpoint = this.#endpointOf(subject);
+    return endpoint ? endpoint.request(subject, data, headers) : throwError(() => NO_HANDLER_ERROR);
+  }
+
+  call(subject: string, data: unknown, headers: HeaderRecord): Promise<unknown> {
+    const endpoint = this.#endpointOf(subject);
+    return endpoint
+      ? endpoint.call(subject, data, headers)
+      : Promise.reject(GatewayError.fromWire(NO_HANDLER_ERROR));
+  }
+
+  #endpointOf(subject: string): InProcessEndpoint | null {
     let endpoint = this.routes.get(subject);
     if (endpoint === undefined) {
       endpoint = [...this.endpoints].find((e) => e.handlesRequest(subject)) ?? null;
       this.routes.set(subject, endpoint);
     }
-    return endpoint ? endpoint.request(subject, data, headers) : throwError(() => NO_HANDLER_ERROR);
+    return endpoint;
   }
 
   listen(subject: string, handler: (data: unknown, headers: HeaderRecord) => void): () => void {

@@ -1,10 +1,12 @@
 import type { MsPattern, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { ClientProxy } from '@nestjs/microservices';
 import { splitRecord } from '../bus-record';
+import type { HeaderRecord } from '@aigw/observability';
+import type { UnaryReply, UnaryTransport } from '../unary-transport';
 import type { InProcessBroker } from './in-process.broker';
 
 /** The client side of the in-process transport; the teardown it returns is the cancellation. */
-export class InProcessClient extends ClientProxy {
+export class InProcessClient extends ClientProxy implements UnaryTransport {
   constructor(private readonly broker: InProcessBroker) {
     super();
   }
@@ -17,6 +19,21 @@ export class InProcessClient extends ClientProxy {
 
   unwrap<T>(): T {
     return this.broker as T;
+  }
+
+  requestOnce(subject: string, data: unknown, headers: HeaderRecord, reply: UnaryReply): () => void {
+    let waiting = true;
+    this.broker.call(subject, data, headers).then(
+      (response) => {
+        if (waiting) reply(null, response);
+      },
+      (error: unknown) => {
+        if (waiting) reply(error ?? new Error(`no reply on ${subject}`));
+      },
+    );
+    return () => {
+      waiting = false;
+    };
   }
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {

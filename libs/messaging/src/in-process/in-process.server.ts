@@ -3,7 +3,7 @@ import type { MessageHandler } from '@nestjs/microservices';
 import { BaseRpcContext, Server } from '@nestjs/microservices';
 import type { HeaderRecord } from '@aigw/observability';
 import { context } from '@opentelemetry/api';
-import { Observable } from 'rxjs';
+import { Observable, firstValueFrom, isObservable } from 'rxjs';
 import { recordSpanError, startConsumerSpan, traceErrors } from '../bus-tracing';
 import type { InProcessBroker, InProcessEndpoint } from './in-process.broker';
 
@@ -90,6 +90,28 @@ export class InProcessServer extends Server implements CustomTransportStrategy, 
         };
       });
     });
+  }
+
+  /**
+   * A request/reply call: the handler's reply without an Observable around it (Nest's handler resolves
+   * to the plain value of an async method; an Observable only for stream handlers and for errors, which
+   * the exception filter turns into a failing Observable).
+   */
+  async call(subject: string, data: unknown, headers: HeaderRecord): Promise<unknown> {
+    const consumer = startConsumerSpan('in_process', subject, headers);
+    try {
+      return await context.with(consumer.context, async () => {
+        const handler = this.getHandlerByPattern(subject);
+        if (!handler) throw new Error(`no handler for ${subject}`);
+        const result: unknown = await handler(data, new InProcessContext([subject, headers]));
+        return isObservable(result) ? await firstValueFrom(result) : await result;
+      });
+    } catch (error) {
+      recordSpanError(consumer.span, error);
+      throw error;
+    } finally {
+      consumer.span.end();
+    }
   }
 
   async event(subject: string, data: unknown, headers: HeaderRecord): Promise<void> {

@@ -5,7 +5,19 @@ import type { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { JSONCodec, createInbox } from 'nats';
 import { cancelSubject, namespaced, splitRecord } from '../bus-record';
 import type { HeaderRecord } from '@aigw/observability';
+import type { UnaryReply, UnaryTransport } from '../unary-transport';
 import { fromNatsHeaders, toNatsHeaders } from './nats-headers';
+
+/** What BusNatsServer replies: Nest's packet (`id`, then `response` or `err`, `isDisposed` on the last). */
+interface ReplyPacket {
+  id?: string;
+  response?: unknown;
+  err?: unknown;
+  isDisposed?: boolean;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 export interface BusNatsClientOptions {
   url: string;
@@ -57,8 +69,10 @@ class ReplyInbox {
  * on a reply before it finished publishes `<reply subject>.cancel`. Replies come through one shared
  * inbox subscription per connection (see ReplyInbox).
  */
-export class BusNatsClient extends ClientNats {
+export class BusNatsClient extends ClientNats implements UnaryTransport {
   #inbox: ReplyInbox | null = null;
+  /** Packet ids of `requestOnce`: replies are told apart by their reply subject, the id only echoes. */
+  #nextId = 0;
 
   constructor(private readonly busOptions: BusNatsClientOptions) {
     super({ servers: busOptions.url, name: busOptions.name, maxReconnectAttempts: -1 });
@@ -68,6 +82,55 @@ export class BusNatsClient extends ClientNats {
     if (this.#inbox === null || this.#inbox.connection !== nc || this.#inbox.closed)
       this.#inbox = new ReplyInbox(nc);
     return this.#inbox;
+  }
+
+  /**
+   * One request, one reply, without Nest's per-message Observable and packet handler: the packet is
+   * Nest's JSON (`{ pattern, data, id }`), so BusNatsServer (Nest's strategy) reads it as any other.
+   */
+  requestOnce(subject: string, data: unknown, headers: HeaderRecord, reply: UnaryReply): () => void {
+    const nc = this.natsClient as NatsConnection | null;
+    if (!nc) {
+      reply(new GatewayError('service_unavailable', 'The message bus is not connected.'));
+      return () => undefined;
+    }
+    const destination = namespaced(this.busOptions.namespace, subject);
+    const inbox = this.#replyInbox(nc);
+    const replyTo = inbox.open((error: NatsError | null, msg: Msg) => {
+      inbox.release(replyTo);
+      if (error) return reply(error);
+      if (msg.data.length === 0)
+        return reply(
+          msg.headers?.code === 503
+            ? new GatewayError('service_unavailable', `No service answers ${destination}.`)
+            : new GatewayError('internal_error', `Empty reply on ${destination}.`),
+        );
+      let packet: ReplyPacket;
+      try {
+        packet = JSON.parse(decoder.decode(msg.data)) as ReplyPacket;
+      } catch (cause) {
+        return reply(cause);
+      }
+      if (packet.err !== undefined && packet.err !== null) return reply(packet.err);
+      if (!('response' in packet))
+        return reply(new GatewayError('internal_error', `Empty reply on ${destination}.`));
+      reply(null, packet.response);
+    });
+    try {
+      const payload = encoder.encode(
+        JSON.stringify({ pattern: subject, data, id: String((this.#nextId += 1)) }),
+      );
+      const natsHeaders = toNatsHeaders(headers);
+      nc.publish(
+        destination,
+        payload,
+        natsHeaders ? { reply: replyTo, headers: natsHeaders } : { reply: replyTo },
+      );
+    } catch (error) {
+      inbox.release(replyTo);
+      reply(error);
+    }
+    return () => inbox.release(replyTo);
   }
 
   protected override publish(partialPacket: ReadPacket, callback: (packet: WritePacket) => void): () => void {

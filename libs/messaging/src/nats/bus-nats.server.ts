@@ -93,9 +93,15 @@ export class BusNatsServer extends ServerNats {
     }
 
     const result: unknown = await handler(message.data, ctx);
+    if (!isObservable(result)) {
+      // A request/reply handler's value (Nest resolves an async handler to it): one reply, no stream.
+      const response: unknown = await result;
+      span.end();
+      return publish({ id: message.id, response, isDisposed: true });
+    }
     const subscription = this.send(this.transformToObservable(result).pipe(traceErrors(span)), publish);
     subscription.add(() => span.end());
-    if (natsMsg.reply && isObservable(result) && !subscription.closed) {
+    if (natsMsg.reply && !subscription.closed) {
       const cancel: NatsSubscription = this.unwrap<NatsConnection>().subscribe(cancelSubject(natsMsg.reply), {
         max: 1,
         callback: () => subscription.unsubscribe(),

@@ -24,7 +24,9 @@ export function startHttpServerSpan(
     route ? `${method} ${route}` : method,
     {
       kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': method, ...(route ? { 'http.route': route } : {}) },
+      attributes: route
+        ? { 'http.request.method': method, 'http.route': route }
+        : { 'http.request.method': method },
     },
     parent,
   );
