@@ -4,7 +4,6 @@ import { LiveConfig } from '@aigw/config';
 import { BusClient } from '@aigw/messaging';
 import { ApplicationDirectory } from './applications/application-directory';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator';
-import { CompletionsController } from './completions/completions.controller';
 import { DispatchCompletion } from './completions/dispatch-completion.usecase';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
@@ -26,7 +25,6 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       controllers: [
-        CompletionsController,
         ModelsController,
         HealthController,
         MetricsController,

@@ -13,6 +13,8 @@ import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { GatewayModule } from '../gateway.module';
+import { registerCompletionRoutes } from '../completions/completions.routes';
+import { DispatchCompletion } from '../completions/dispatch-completion.usecase';
 import type { StatefulFeatures } from '../completions/follow-ups.factory';
 import { AccessLog } from '../telemetry/access-log';
 import { requestOutcome } from '../telemetry/request-outcome';
@@ -87,6 +89,7 @@ export async function createHttpApp(
     done();
   });
   observeRequests(fastify, logger ? new AccessLog(live, logger, publisher(live, bus)) : null);
+  registerCompletionRoutes(fastify, app.get(DispatchCompletion));
   app.useGlobalFilters(new OpenAiExceptionFilter());
   return app;
 }
