@@ -1,7 +1,7 @@
 import type { ConfigSnapshot } from '@aigw/config';
 import { LiveConfig, resolveConfig, sha256Hex } from '@aigw/config';
 import type { GatewayError } from '@aigw/contracts';
-import { ApiKeyAuthenticator } from './api-key.authenticator';
+import { ApiKeyAuthenticator, DIGEST_CACHE_SIZE } from './api-key.authenticator';
 
 const KEY = 'sk-team-a-0123456789';
 const auth = new ApiKeyAuthenticator({
@@ -153,5 +153,31 @@ describe('ApiKeyAuthenticator over the live configuration', () => {
       'new',
     );
     expect(auth.authenticate({ authorization: `Bearer ${KEY}` }, CLIENT).keyId).toBe('old');
+  });
+});
+
+describe('ApiKeyAuthenticator digest cache', () => {
+  it('remembers only keys that authenticated, at most DIGEST_CACHE_SIZE, and still accepts evicted ones', () => {
+    const keys = Array.from({ length: DIGEST_CACHE_SIZE + 1 }, (_, i) => `sk-cached-key-${i}`);
+    const many = new ApiKeyAuthenticator({
+      auth: {
+        required: true,
+        keys: keys.map((key, i) => ({
+          id: `k${i}`,
+          sha256: sha256Hex(key),
+          applications: null,
+          environment: 'production' as const,
+        })),
+        failedAttempts: { limit: 3, windowSeconds: 60 },
+      },
+    });
+    const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+    thrown(() => many.authenticate(bearer('sk-wrong'), '198.51.100.1'));
+    expect(many.rememberedKeys).toBe(0);
+    keys.forEach((key, i) => expect(many.authenticate(bearer(key), CLIENT).keyId).toBe(`k${i}`));
+    expect(many.rememberedKeys).toBe(DIGEST_CACHE_SIZE);
+    // The first key was the oldest entry and left: it is hashed again, and accepted.
+    expect(many.authenticate(bearer(keys[0] ?? ''), CLIENT).keyId).toBe('k0');
+    expect(many.rememberedKeys).toBe(DIGEST_CACHE_SIZE);
   });
 });

@@ -1,7 +1,7 @@
 import type { ApiKeyEnvironment, ConfigSnapshot, GatewayConfig, ResolvedApiKey } from '@aigw/config';
 import { FailedAuthLimiter, LiveConfig } from '@aigw/config';
 import { GatewayError } from '@aigw/contracts';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /** Who is calling: the key's id (never the key itself) and the applications it may use. */
 export interface Consumer {
@@ -14,9 +14,15 @@ const ANONYMOUS: Consumer = { keyId: null, applications: null, environment: 'pro
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
+/** Presented keys whose digests are remembered: enough for every key a deployment uses at once. */
+export const DIGEST_CACHE_SIZE = 1024;
+
 /**
  * Gateway API keys: `Authorization: Bearer <key>` or `api-key: <key>` (Azure-style clients).
- * Keys are only ever held as SHA-256 digests; the presented key is hashed and compared in constant time.
+ * Keys are configured only as SHA-256 digests; a presented key is found by its digest (a digest's bytes
+ * cannot be steered by a caller, so the lookup leaks nothing useful about a stored key). The digests of
+ * keys that authenticated are remembered (at most `DIGEST_CACHE_SIZE`), so a busy key is not hashed
+ * on every request; whether the key is still valid is looked up in the request's configuration.
  * A client address that keeps presenting wrong keys is refused with 429 for the rest of its window.
  * The keys are those of the live configuration: a key created through the admin API authenticates
  * as soon as its change is applied, a revoked one stops; the failed-attempt counts survive changes.
@@ -25,6 +31,8 @@ export class ApiKeyAuthenticator {
   private readonly live: LiveConfig;
   private readonly keys: (snapshot?: ConfigSnapshot) => ReadonlyMap<string, ResolvedApiKey>;
   private readonly failures: FailedAuthLimiter;
+  /** Presented key → its hex SHA-256, for keys that authenticated; the oldest entry leaves first. */
+  private readonly digests = new Map<string, string>();
 
   /** `source`: the live configuration, or a fixed one (specs). */
   constructor(source: LiveConfig | Pick<GatewayConfig, 'auth'>, now: () => number = Date.now) {
@@ -58,14 +66,29 @@ export class ApiKeyAuthenticator {
         `Too many requests with an incorrect API key from this client; retry in ${Math.ceil(blockedMs / 1000)} s.`,
         { retryAfterMs: blockedMs },
       );
-    const digest = createHash('sha256').update(presented).digest();
-    const hex = digest.toString('hex');
+    const remembered = this.digests.get(presented);
+    const hex = remembered ?? createHash('sha256').update(presented).digest('hex');
     const key = this.keys(snapshot).get(hex);
-    if (!key || !timingSafeEqual(Buffer.from(key.sha256, 'hex'), digest)) {
+    if (!key) {
+      if (remembered !== undefined) this.digests.delete(presented);
       this.failures.recordFailure(clientAddress);
       throw new GatewayError('invalid_api_key', 'Incorrect API key provided.');
     }
+    if (remembered === undefined) this.remember(presented, hex);
     return { keyId: key.id, applications: key.applications, environment: key.environment };
+  }
+
+  /** How many presented keys have their digest remembered. */
+  get rememberedKeys(): number {
+    return this.digests.size;
+  }
+
+  private remember(presented: string, hex: string): void {
+    if (this.digests.size >= DIGEST_CACHE_SIZE) {
+      const oldest = this.digests.keys().next();
+      if (oldest.done !== true) this.digests.delete(oldest.value);
+    }
+    this.digests.set(presented, hex);
   }
 
   authorize(consumer: Consumer, applicationId: string): void {

@@ -108,9 +108,12 @@ export class PgliteThread implements ProtocolEngine {
     if (this.#dead !== null) return Promise.reject(this.#dead);
     if (this.#closed !== null) return Promise.reject(new Error('the embedded Postgres is closed'));
     const id = this.#nextId++;
+    // The bytes are usually a view into a socket read's 64 KB buffer, all of which a structured clone
+    // would copy: an exact-size copy is transferred instead.
+    const own = new Uint8Array(bytes);
     return new Promise<void>((resolve, reject) => {
       this.#pending.set(id, { onData, resolve, reject });
-      this.#worker.postMessage({ type: 'exec', id, bytes });
+      this.#worker.postMessage({ type: 'exec', id, bytes: own }, [own.buffer]);
     });
   }
 
