@@ -1,5 +1,6 @@
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import type { BusClientProxy } from './bus.client';
+import { DirectHandlers } from './direct-handlers';
 import { InProcessBroker } from './in-process/in-process.broker';
 import { InProcessClient } from './in-process/in-process.client';
 import { InProcessServer } from './in-process/in-process.server';
@@ -15,15 +16,20 @@ export function inProcessTransport(): BusTransport {
   return { kind: 'in-process', broker: new InProcessBroker() };
 }
 
-/** The server strategy of a service; on NATS it joins the queue group named after the service. */
-export function createServerStrategy(service: string, transport: BusTransport): CustomTransportStrategy {
-  if (transport.kind === 'in-process') return new InProcessServer(transport.broker);
-  return new BusNatsServer({
-    url: transport.url,
-    namespace: transport.namespace,
-    queue: service,
-    name: service,
-  });
+/**
+ * The server strategy of a service; on NATS it joins the queue group named after the service.
+ * `direct`: handlers to call without Nest's RPC pipeline (filled as the service's module starts).
+ */
+export function createServerStrategy(
+  service: string,
+  transport: BusTransport,
+  direct: DirectHandlers = new DirectHandlers(),
+): CustomTransportStrategy {
+  if (transport.kind === 'in-process') return new InProcessServer(transport.broker, direct);
+  return new BusNatsServer(
+    { url: transport.url, namespace: transport.namespace, queue: service, name: service },
+    direct,
+  );
 }
 
 export function createClientProxy(clientName: string, transport: BusTransport): BusClientProxy {

@@ -1,6 +1,6 @@
-import { Controller, Module } from '@nestjs/common';
-import type { INestMicroservice } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
+import { Controller, Module, UsePipes } from '@nestjs/common';
+import type { INestMicroservice, PipeTransform } from '@nestjs/common';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import { GatewayError, Subjects } from '@aigw/contracts';
 import { extractTraceContext, initTelemetry } from '@aigw/observability';
 import { context, propagation, trace } from '@opentelemetry/api';
@@ -59,7 +59,33 @@ class ProbeController {
   }
 }
 
-@Module({ controllers: [ProbeController] })
+/** Doubles `n`: a handler with a pipe keeps Nest's RPC path (it is not called directly). */
+class DoublingPipe implements PipeTransform<{ n: number }, { n: number }> {
+  transform(value: { n: number }): { n: number } {
+    return { n: value.n * 2 };
+  }
+}
+
+@Controller()
+class NestPathController {
+  @MessagePattern(Subjects.router.state)
+  @UsePipes(DoublingPipe)
+  piped(@Payload() payload: { n: number }): number {
+    return payload.n;
+  }
+
+  @MessagePattern(Subjects.memory.load)
+  withContext(@Payload() payload: { n: number }, @Ctx() ctx: { getArgs(): unknown[] }): [number, unknown] {
+    return [payload.n, ctx.getArgs()[0]];
+  }
+
+  @MessagePattern(Subjects.metrics.summary)
+  failsOnNestPath(): never {
+    throw new Error('secret on the Nest path');
+  }
+}
+
+@Module({ controllers: [ProbeController, NestPathController] })
 class ProbeModule {}
 
 async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> {
@@ -150,6 +176,20 @@ describe.each(transports)('the message bus over %s', (_name, makeTransport) => {
     await expect(opaque).rejects.toMatchObject({ code: 'internal_error', status: 500 });
     const hidden = (await opaque.catch((e: unknown) => e)) as Error;
     expect(hidden.message).not.toContain('secret');
+  });
+
+  it("keeps Nest's pipeline for a handler with a pipe or a context parameter, with the same errors", async () => {
+    expect(await bus.request(Subjects.router.state, { n: 4 }, { timeoutMs: 2000 })).toBe(8);
+    const [n, subject] = await bus.request<[number, string]>(
+      Subjects.memory.load,
+      { n: 3 },
+      { timeoutMs: 2000 },
+    );
+    expect(n).toBe(3);
+    expect(subject).toContain(Subjects.memory.load);
+    const opaque = bus.request(Subjects.metrics.summary, {}, { timeoutMs: 2000 });
+    await expect(opaque).rejects.toMatchObject({ code: 'internal_error', status: 500 });
+    expect(((await opaque.catch((e: unknown) => e)) as Error).message).not.toContain('secret');
   });
 
   it('turns a missing subscriber into 503 and a silent one into 504', async () => {

@@ -5,6 +5,8 @@ import type { HeaderRecord } from '@aigw/observability';
 import { context } from '@opentelemetry/api';
 import { Observable, firstValueFrom, isObservable } from 'rxjs';
 import { recordSpanError, startConsumerSpan, traceErrors } from '../bus-tracing';
+import type { DirectHandlers } from '../direct-handlers';
+import { callDirect } from '../direct-handlers';
 import type { InProcessBroker, InProcessEndpoint } from './in-process.broker';
 
 /** Per-transport context, like NatsContext: the subject and the headers of the message. */
@@ -25,7 +27,10 @@ export class InProcessContext extends BaseRpcContext<[string, HeaderRecord]> {
 export class InProcessServer extends Server implements CustomTransportStrategy, InProcessEndpoint {
   private unregister: (() => void) | null = null;
 
-  constructor(private readonly broker: InProcessBroker) {
+  constructor(
+    private readonly broker: InProcessBroker,
+    private readonly direct: DirectHandlers,
+  ) {
     super();
   }
 
@@ -100,6 +105,8 @@ export class InProcessServer extends Server implements CustomTransportStrategy, 
   async call(subject: string, data: unknown, headers: HeaderRecord): Promise<unknown> {
     const consumer = startConsumerSpan('in_process', subject, headers);
     try {
+      const direct = this.direct.get(subject);
+      if (direct !== undefined) return await context.with(consumer.context, () => callDirect(direct, data));
       return await context.with(consumer.context, async () => {
         const handler = this.getHandlerByPattern(subject);
         if (!handler) throw new Error(`no handler for ${subject}`);

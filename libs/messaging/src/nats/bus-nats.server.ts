@@ -1,12 +1,15 @@
-import type { MessageHandler, NatsOptions } from '@nestjs/microservices';
+import type { MessageHandler, NatsOptions, WritePacket } from '@nestjs/microservices';
 import { NatsContext, ServerNats } from '@nestjs/microservices';
 import type { Span } from '@opentelemetry/api';
 import { context } from '@opentelemetry/api';
 import type { Msg, NatsConnection, Subscription as NatsSubscription } from 'nats';
+import type { Observable } from 'rxjs';
 import { isObservable } from 'rxjs';
 import { cancelSubject, namespaced } from '../bus-record';
 import { NO_HANDLER_ERROR } from '../bus-errors';
 import { recordSpanError, startConsumerSpan, traceErrors } from '../bus-tracing';
+import type { DirectHandlers } from '../direct-handlers';
+import { answerDirect } from '../direct-handlers';
 import { fromNatsHeaders } from './nats-headers';
 
 export interface BusNatsServerOptions {
@@ -30,7 +33,10 @@ interface IncomingPacket {
  * unsubscribes the handler's Observable (so a streaming upstream call is aborted by its teardown).
  */
 export class BusNatsServer extends ServerNats {
-  constructor(private readonly busOptions: BusNatsServerOptions) {
+  constructor(
+    private readonly busOptions: BusNatsServerOptions,
+    private readonly direct: DirectHandlers,
+  ) {
     super({
       servers: busOptions.url,
       queue: busOptions.queue,
@@ -86,12 +92,20 @@ export class BusNatsServer extends ServerNats {
     }
 
     const publish = this.getPublisher(natsMsg, message.id, ctx);
+    const direct = this.direct.get(channel);
+    if (direct !== undefined) {
+      const answer = answerDirect(direct, message.data);
+      if (isObservable(answer)) return this.relay(answer, natsMsg, publish, span);
+      const reply = await answer;
+      if ('err' in reply) recordSpanError(span, reply.err);
+      span.end();
+      return publish({ id: message.id, ...reply, isDisposed: true });
+    }
     const handler = this.getHandlerByPattern(channel);
     if (!handler) {
       span.end();
       return publish({ id: message.id, err: NO_HANDLER_ERROR });
     }
-
     const result: unknown = await handler(message.data, ctx);
     if (!isObservable(result)) {
       // A request/reply handler's value (Nest resolves an async handler to it): one reply, no stream.
@@ -99,7 +113,17 @@ export class BusNatsServer extends ServerNats {
       span.end();
       return publish({ id: message.id, response, isDisposed: true });
     }
-    const subscription = this.send(this.transformToObservable(result).pipe(traceErrors(span)), publish);
+    return this.relay(this.transformToObservable(result), natsMsg, publish, span);
+  }
+
+  /** A stream's messages as replies until it ends, or until the client publishes `<reply>.cancel`. */
+  private relay(
+    stream: Observable<unknown>,
+    natsMsg: Msg,
+    publish: (packet: WritePacket) => Promise<unknown> | void,
+    span: Span,
+  ): undefined {
+    const subscription = this.send(stream.pipe(traceErrors(span)), publish);
     subscription.add(() => span.end());
     if (natsMsg.reply && !subscription.closed) {
       const cancel: NatsSubscription = this.unwrap<NatsConnection>().subscribe(cancelSubject(natsMsg.reply), {
