@@ -76,6 +76,19 @@ describe('UpstreamHttpClient', () => {
     });
   });
 
+  it('reads a huge error body only up to its bound, and the client goes on working', async () => {
+    handler = (_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.write(`{"error":{"message":"too long ${'x'.repeat(64 * 1024)}`);
+      // Never ends: the bounded read must not wait for the rest.
+    };
+    const error = await client.postJson(call()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'upstream_bad_request', status: 400 });
+    handler = (_req, res) => json(res, 200, { again: true }, { 'x-seen': 'once' });
+    const reply = await client.postJson(call());
+    expect(reply).toMatchObject({ status: 200, json: { again: true }, headers: { 'x-seen': 'once' } });
+  });
+
   it('rejects invalid JSON in a 2xx as a server error', async () => {
     handler = (_req, res) => res.end('{oops');
     await expect(client.postJson(call())).rejects.toMatchObject({ kind: 'server_error' });

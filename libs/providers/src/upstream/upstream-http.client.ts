@@ -2,7 +2,7 @@ import { context, propagation } from '@opentelemetry/api';
 import { EventEmitter } from 'node:events';
 import { GatewayError } from '@aigw/contracts';
 import type { Dispatcher } from 'undici';
-import { Agent, request } from 'undici';
+import { Agent, errors, request, util } from 'undici';
 import {
   PrivateNetworkRefused,
   ipLiteral,
@@ -80,10 +80,9 @@ export class UpstreamHttpClient {
   async postJson(call: UpstreamCall): Promise<UpstreamJsonReply> {
     const deadline = new Deadline(call.timeoutMs, call.signal);
     try {
-      const response = await this.send(call, 'application/json', deadline.signal);
-      await this.throwUnlessOk(response, call);
-      const text = await response.body.text();
-      return { status: response.statusCode, headers: response.headers, json: parseJson(text) };
+      const { status, headers, body } = await this.exchange(call, deadline.signal);
+      this.throwUnlessOk(status, headers, body, call);
+      return { status, headers, json: parseJson(body) };
     } catch (error) {
       throw deadline.explain(error);
     } finally {
@@ -130,7 +129,9 @@ export class UpstreamHttpClient {
     const deadline = new Deadline(call.timeoutMs, call.signal);
     try {
       const response = await this.send(call, 'text/event-stream', deadline.signal);
-      await this.throwUnlessOk(response, call);
+      const ok = response.statusCode >= 200 && response.statusCode < 300;
+      const errorBody = ok ? '' : await readBounded(response.body, MAX_ERROR_BODY_BYTES);
+      this.throwUnlessOk(response.statusCode, response.headers, errorBody, call);
       return { status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {
       throw deadline.explain(error);
@@ -144,20 +145,11 @@ export class UpstreamHttpClient {
   }
 
   private send(call: UpstreamCall, accept: string, signal: CallSignal): Promise<Dispatcher.ResponseData> {
-    if (!call.allowPrivateNetwork) {
-      // An IP literal is connected to without a lookup, so it is checked here.
-      const { hostname } = new URL(call.url);
-      const literal = ipLiteral(hostname);
-      if (literal !== null && isPrivateAddress(literal))
-        return Promise.reject(new PrivateNetworkRefused(hostname, literal));
-    }
-    const headers: Record<string, string> = {};
-    // The one place trace context is written into upstream requests.
-    propagation.inject(context.active(), headers);
-    Object.assign(headers, call.headers, { 'content-type': 'application/json', accept });
+    const refused = this.refusedAddress(call);
+    if (refused !== null) return Promise.reject(refused);
     return request(call.url, {
       method: 'POST',
-      headers,
+      headers: upstreamRequestHeaders(call, accept),
       body: JSON.stringify(call.body),
       signal,
       dispatcher: call.allowPrivateNetwork ? this.privateAgent : this.publicAgent,
@@ -167,16 +159,142 @@ export class UpstreamHttpClient {
     });
   }
 
-  private async throwUnlessOk(response: Dispatcher.ResponseData, call: UpstreamCall): Promise<void> {
-    const ok = response.statusCode >= 200 && response.statusCode < 300;
-    const errorBody = ok ? '' : await readBounded(response.body, MAX_ERROR_BODY_BYTES);
+  /**
+   * A JSON call on undici's dispatcher API: the body gathered in a handler, without the Readable, its
+   * promise and the stream ticks `request` and `body.text()` add to every call. A non-2xx body is read
+   * up to MAX_ERROR_BODY_BYTES (for its message), then the connection is dropped.
+   */
+  private exchange(call: UpstreamCall, signal: CallSignal): Promise<JsonExchange> {
+    const refused = this.refusedAddress(call);
+    if (refused !== null) return Promise.reject(refused);
+    const { origin, pathname, search } = new URL(call.url);
+    const dispatcher = call.allowPrivateNetwork ? this.privateAgent : this.publicAgent;
+    return new Promise<JsonExchange>((resolve, reject) => {
+      const handler = new JsonExchangeHandler(signal, resolve, reject);
+      dispatcher.dispatch(
+        {
+          origin,
+          path: `${pathname}${search}`,
+          method: 'POST',
+          headers: upstreamRequestHeaders(call, 'application/json'),
+          body: JSON.stringify(call.body),
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        },
+        handler,
+      );
+    });
+  }
+
+  /** An IP literal is connected to without a lookup, so a private one is refused here. */
+  private refusedAddress(call: UpstreamCall): PrivateNetworkRefused | null {
+    if (call.allowPrivateNetwork) return null;
+    const { hostname } = new URL(call.url);
+    const literal = ipLiteral(hostname);
+    return literal !== null && isPrivateAddress(literal)
+      ? new PrivateNetworkRefused(hostname, literal)
+      : null;
+  }
+
+  private throwUnlessOk(
+    status: number,
+    headers: UpstreamHeaders,
+    errorBody: string,
+    call: UpstreamCall,
+  ): void {
+    if (status >= 200 && status < 300) return;
     const outcome = classifyUpstreamResponse(
-      { status: response.statusCode, headers: response.headers, errorBody },
+      { status, headers, errorBody },
       { now: this.now(), parseError: call.parseError },
     );
     if (outcome.kind === 'failover') throw outcome.failure;
     if (outcome.kind === 'reject') throw outcome.error;
   }
+}
+
+/** The one place trace context is written into upstream requests, before the call's own headers. */
+function upstreamRequestHeaders(call: UpstreamCall, accept: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  Object.assign(headers, call.headers, { 'content-type': 'application/json', accept });
+  return headers;
+}
+
+interface JsonExchange {
+  readonly status: number;
+  readonly headers: UpstreamHeaders;
+  /** The whole body of a 2xx answer; at most MAX_ERROR_BODY_BYTES of any other. */
+  readonly body: string;
+}
+
+/**
+ * undici's (legacy, and native) dispatch handler for one JSON exchange. The call's signal aborts it
+ * through the `abort` undici hands over on connect (or at once, if it aborted before).
+ */
+class JsonExchangeHandler implements Dispatcher.DispatchHandler {
+  private abortRequest: ((reason?: Error) => void) | null = null;
+  private status = 0;
+  private headers: UpstreamHeaders = {};
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private settled = false;
+  private readonly onAbort = () => this.abortRequest?.(abortReason(this.signal));
+
+  constructor(
+    private readonly signal: CallSignal,
+    private readonly resolve: (exchange: JsonExchange) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    signal.once('abort', this.onAbort);
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.signal.aborted) return abort(abortReason(this.signal));
+    this.abortRequest = abort;
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[]): boolean {
+    if (status < 200) return true;
+    this.status = status;
+    this.headers = util.parseHeaders(rawHeaders);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    if (this.size >= MAX_ERROR_BODY_BYTES && (this.status < 200 || this.status >= 300)) {
+      this.finish();
+      this.abortRequest?.(new Error('error body read up to its limit'));
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    this.finish();
+  }
+
+  onError(error: Error): void {
+    this.signal.off('abort', this.onAbort);
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(error);
+  }
+
+  private finish(): void {
+    this.signal.off('abort', this.onAbort);
+    if (this.settled) return;
+    this.settled = true;
+    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    const ok = this.status >= 200 && this.status < 300;
+    const body = (ok ? all : all.subarray(0, MAX_ERROR_BODY_BYTES)).toString('utf8');
+    this.resolve({ status: this.status, headers: this.headers, body });
+  }
+}
+
+/** What undici's `request` rejects with for an aborted signal. */
+function abortReason(signal: CallSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new errors.RequestAbortedError();
 }
 
 /**
