@@ -1,10 +1,13 @@
 import type * as SdkNode from '@opentelemetry/sdk-node';
 import type * as IORedisTracing from '@opentelemetry/instrumentation-ioredis';
 import type * as PgTracing from '@opentelemetry/instrumentation-pg';
+import type * as SdkTraceBase from '@opentelemetry/sdk-trace-base';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { initTelemetry } from '../telemetry';
+import type { OtlpProtocol } from './threaded-span-exporter';
+import { ThreadedSpanExporter, otlpProtocol } from './threaded-span-exporter';
 import type { TelemetryEnv, TracingSettings } from './tracing-settings';
 import { tracingSettings } from './tracing-settings';
 
@@ -20,7 +23,12 @@ export interface RunningTelemetry {
 }
 
 let current: RunningTelemetry | null = null;
-let activeSettings: TracingSettings = { enabled: false, serviceName: 'aigw', captureMessageContent: false };
+let activeSettings: TracingSettings = {
+  enabled: false,
+  serviceName: 'aigw',
+  captureMessageContent: false,
+  exporters: [],
+};
 
 /**
  * Call first thing in every main.ts (and the embedded launcher), before anything requires `pg`,
@@ -51,6 +59,7 @@ export function startTelemetry(
   const { IORedisInstrumentation } =
     require('@opentelemetry/instrumentation-ioredis') as typeof IORedisTracing;
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof PgTracing;
+  const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof SdkTraceBase;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const sdk = new NodeSDK({
     serviceName: settings.serviceName,
@@ -63,11 +72,32 @@ export function startTelemetry(
       new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
       new IORedisInstrumentation({ requireParentSpan: true }),
     ],
-    ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),
+    ...(options.spanProcessors
+      ? { spanProcessors: options.spanProcessors }
+      : threadedOtlpExport(
+          settings,
+          env,
+          (protocol) => new BatchSpanProcessor(new ThreadedSpanExporter(protocol)),
+        )),
   });
   sdk.start();
   current = { settings, shutdown: () => sdk.shutdown() };
   return current;
+}
+
+/**
+ * With OTLP as the only exporter (the usual case, and the default), spans are batched in the main
+ * thread as the SDK does (`OTEL_BSP_*`) and encoded and sent from a worker thread
+ * (`ThreadedSpanExporter`). Any other exporter list is left to the SDK's own reading of the environment.
+ */
+function threadedOtlpExport(
+  settings: TracingSettings,
+  env: TelemetryEnv,
+  processor: (protocol: OtlpProtocol) => SpanProcessor,
+): { spanProcessors: SpanProcessor[] } | Record<string, never> {
+  const protocol = otlpProtocol(env);
+  const onlyOtlp = settings.exporters.every((name) => name === 'otlp');
+  return onlyOtlp && protocol !== null ? { spanProcessors: [processor(protocol)] } : {};
 }
 
 /** What `startTelemetry` decided, for code that adds work only when spans are recorded. */

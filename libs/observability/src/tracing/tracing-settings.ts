@@ -27,6 +27,8 @@ export interface TracingSettings {
   readonly enabled: boolean;
   readonly serviceName: string;
   readonly captureMessageContent: boolean;
+  /** `OTEL_TRACES_EXPORTER`'s names (empty: the SDK's default, `otlp`). */
+  readonly exporters: readonly string[];
 }
 
 /**
@@ -47,5 +49,6 @@ export function tracingSettings(service: string, env: TelemetryEnv): TracingSett
     enabled: !parsed.OTEL_SDK_DISABLED && !refused && (named || endpoint),
     serviceName: parsed.OTEL_SERVICE_NAME ?? `aigw-${service}`,
     captureMessageContent: parsed.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT,
+    exporters,
   };
 }
