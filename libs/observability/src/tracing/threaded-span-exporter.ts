@@ -134,9 +134,10 @@ parentPort.on('message', (message) => {
 
 /**
  * A span exporter whose OTLP serialisation and HTTP (or gRPC) export run on a worker thread: the
- * batch processor stays in the main thread and hands each batch over as plain data (a structured
- * clone, about half the cost of the protobuf encoding it replaces there), so encoding and sending spans
- * never take the event loop that serves requests, and use a second core where there is one.
+ * batch processor stays in the main thread and hands each batch over as tuples of plain data (their
+ * structured clone costs about a quarter of the protobuf encoding it replaces there: 0.7 against
+ * 2.5 µs a span), so encoding and sending spans never take the event loop that serves requests, and
+ * use a second core where there is one.
  * Export results, `forceFlush` and `shutdown` are the thread's exporter's own, passed back.
  */
 export class ThreadedSpanExporter implements SpanExporter {
