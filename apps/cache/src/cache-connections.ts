@@ -1,7 +1,8 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable } from '@nestjs/common';
 import { BusClient, createClientProxy } from '@aigw/messaging';
-import Redis from 'ioredis';
+import { closeRedis, failFastRedis } from '@aigw/persistence';
+import type Redis from 'ioredis';
 import type { CacheModuleOptions } from './cache.options';
 import { CACHE_OPTIONS } from './cache.options';
 
@@ -20,18 +21,11 @@ export class CacheRedis implements OnApplicationShutdown {
     this.client =
       options.redisUrl === null
         ? null
-        : new Redis(options.redisUrl, {
-            commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-            enableOfflineQueue: false,
-            maxRetriesPerRequest: 0,
-            connectionName: 'aigw-cache',
-          });
-    // A lost connection is reported as an 'error' event; unheard, it would crash the process.
-    this.client?.on('error', () => undefined);
+        : failFastRedis(options.redisUrl, { name: 'aigw-cache', commandTimeoutMs: REDIS_COMMAND_TIMEOUT_MS });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.client !== null && this.client.status !== 'end') await this.client.quit().catch(() => undefined);
+    await closeRedis(this.client);
   }
 }
 

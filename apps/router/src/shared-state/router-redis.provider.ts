@@ -1,6 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable } from '@nestjs/common';
-import Redis from 'ioredis';
+import { closeRedis, failFastRedis } from '@aigw/persistence';
+import type Redis from 'ioredis';
 import type { RouterModuleOptions } from '../router.options';
 import { ROUTER_OPTIONS } from '../router.options';
 
@@ -20,15 +21,10 @@ export class RouterRedis implements OnApplicationShutdown {
     this.client =
       options.redisUrl === null
         ? null
-        : new Redis(options.redisUrl, {
-            commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
-            enableOfflineQueue: false,
-            maxRetriesPerRequest: 0,
-            connectionName: 'aigw-router',
-            lazyConnect: false,
+        : failFastRedis(options.redisUrl, {
+            name: 'aigw-router',
+            commandTimeoutMs: REDIS_COMMAND_TIMEOUT_MS,
           });
-    // ioredis reports a lost connection as an 'error' event; without a listener it would crash the process.
-    this.client?.on('error', () => undefined);
   }
 
   /** A second connection for SUBSCRIBE (a subscribed ioredis connection runs no other command). */
@@ -39,8 +35,6 @@ export class RouterRedis implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // QUIT fails while Redis is unreachable; disconnect() then stops the reconnection attempts.
-    if (this.client !== null && this.client.status !== 'end')
-      await this.client.quit().catch(() => this.client?.disconnect());
+    await closeRedis(this.client);
   }
 }
