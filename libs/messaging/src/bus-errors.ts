@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import type { WireError } from '@aigw/contracts';
 import { GatewayError } from '@aigw/contracts';
 
 /** Reply of a transport that has no handler for a subject it received. */
@@ -18,4 +20,18 @@ export function busErrorToGatewayError(error: unknown, subject: string): Gateway
   if (typeof message === 'string' && message.includes('no matching message handler'))
     return new GatewayError('service_unavailable', `No service answers ${subject}.`);
   return GatewayError.from(error);
+}
+
+const logger = new Logger('RpcErrorFilter');
+
+/**
+ * The one place a service's errors become wire errors: a GatewayError crosses as its code, message and
+ * status; anything else is logged here and crosses as an opaque `internal_error`.
+ */
+export function toWireError(exception: unknown): WireError {
+  if (!(exception instanceof GatewayError) && !GatewayError.isWire(exception)) {
+    const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+    logger.error(`unexpected error in a bus handler: ${detail}`);
+  }
+  return GatewayError.from(exception).toWire();
 }

@@ -1,5 +1,5 @@
 import type { OnModuleInit } from '@nestjs/common';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   EXCEPTION_FILTERS_METADATA,
   GUARDS_METADATA,
@@ -14,6 +14,7 @@ import { PATTERN_HANDLER_METADATA, PATTERN_METADATA } from '@nestjs/microservice
 import { GatewayError, type WireError } from '@aigw/contracts';
 import type { Observable } from 'rxjs';
 import { catchError, firstValueFrom, isObservable, throwError } from 'rxjs';
+import { toWireError } from './bus-errors';
 
 /** A request handler called with the payload alone: its value, a promise of it, or an Observable. */
 export type DirectHandler = (payload: unknown) => unknown;
@@ -41,20 +42,6 @@ export class DirectHandlers {
   get subjects(): readonly string[] {
     return [...this.#handlers.keys()];
   }
-}
-
-const logger = new Logger('RpcErrorFilter');
-
-/**
- * The one place a service's errors become wire errors: a GatewayError crosses as its code, message and
- * status; anything else is logged here and crosses as an opaque `internal_error`.
- */
-export function toWireError(exception: unknown): WireError {
-  if (!(exception instanceof GatewayError) && !GatewayError.isWire(exception)) {
-    const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
-    logger.error(`unexpected error in a bus handler: ${detail}`);
-  }
-  return GatewayError.from(exception).toWire();
 }
 
 /**

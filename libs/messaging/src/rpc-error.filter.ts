@@ -2,7 +2,7 @@ import type { RpcExceptionFilter } from '@nestjs/common';
 import { Catch } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { throwError } from 'rxjs';
-import { toWireError } from './direct-handlers';
+import { toWireError } from './bus-errors';
 
 /** Nest's side of `toWireError`: handlers that take Nest's RPC path fail the same way as direct ones. */
 @Catch()

@@ -224,7 +224,7 @@ describe('ThreadedSpanExporter', () => {
     await expect(exporter.forceFlush()).resolves.toBeUndefined();
   });
 
-  it('refuses exports once shut down, without a thread left running', async () => {
+  it('refuses exports and flushes once shut down', async () => {
     exporter = new ThreadedSpanExporter('http/json', { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url });
     const shutdown = exporter.shutdown();
     expect(exporter.shutdown()).toBe(shutdown);
@@ -234,6 +234,7 @@ describe('ThreadedSpanExporter', () => {
 
     expect(result).toMatchObject({ code: ExportResultCode.FAILED });
     expect(result.error?.message).toMatch(/shut down/);
+    await expect(exporter.forceFlush()).rejects.toThrow(/shut down/);
     expect(sink.received).toHaveLength(0);
   });
 });

@@ -165,9 +165,10 @@ export class UpstreamHttpClient {
    * up to MAX_ERROR_BODY_BYTES (for its message), then the connection is dropped.
    */
   private exchange(call: UpstreamCall, signal: CallSignal): Promise<JsonExchange> {
-    const refused = this.refusedAddress(call);
+    const url = new URL(call.url);
+    const refused = this.refusedAddress(call, url);
     if (refused !== null) return Promise.reject(refused);
-    const { origin, pathname, search } = new URL(call.url);
+    const { origin, pathname, search } = url;
     const dispatcher = call.allowPrivateNetwork ? this.privateAgent : this.publicAgent;
     return new Promise<JsonExchange>((resolve, reject) => {
       const handler = new JsonExchangeHandler(signal, resolve, reject);
@@ -187,9 +188,9 @@ export class UpstreamHttpClient {
   }
 
   /** An IP literal is connected to without a lookup, so a private one is refused here. */
-  private refusedAddress(call: UpstreamCall): PrivateNetworkRefused | null {
+  private refusedAddress(call: UpstreamCall, url?: URL): PrivateNetworkRefused | null {
     if (call.allowPrivateNetwork) return null;
-    const { hostname } = new URL(call.url);
+    const { hostname } = url ?? new URL(call.url);
     const literal = ipLiteral(hostname);
     return literal !== null && isPrivateAddress(literal)
       ? new PrivateNetworkRefused(hostname, literal)
