@@ -53,14 +53,11 @@ async function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> 
   }
 }
 
-const transports: Array<[string, string, () => BusTransport]> = [
-  ['in-process', 'in_process', () => inProcessTransport()],
-  [
-    'nats',
-    'nats',
-    () => ({ kind: 'nats', url: 'nats://127.0.0.1:4222', namespace: `t-${randomUUID().slice(0, 8)}` }),
-  ],
-];
+const natsTransport = (): BusTransport => ({
+  kind: 'nats',
+  url: 'nats://127.0.0.1:4222',
+  namespace: `t-${randomUUID().slice(0, 8)}`,
+});
 
 beforeAll(() => {
   initTelemetry();
@@ -69,11 +66,12 @@ beforeAll(() => {
   );
 });
 
-describe.each(transports)('bus spans over %s', (_name, system, makeTransport) => {
+const tracer = trace.getTracer('spec');
+
+/** The router's handlers on `makeTransport`, and a client of it. */
+function serviceOn(makeTransport: () => BusTransport): { bus: () => BusClient } {
   let service: INestMicroservice;
   let bus: BusClient;
-  const tracer = trace.getTracer('spec');
-
   beforeAll(async () => {
     const transport = makeTransport();
     service = await startBusService({
@@ -91,21 +89,29 @@ describe.each(transports)('bus spans over %s', (_name, system, makeTransport) =>
     await service.close();
   });
   beforeEach(() => exporter.reset());
+  return { bus: () => bus };
+}
 
-  /** Runs `fn` under a fresh root span; returns the finished spans of its trace once `done` says so. */
-  const traced = async (
-    fn: () => Promise<unknown>,
-    done: (spans: ReadableSpan[]) => boolean,
-  ): Promise<{ root: string; spans: ReadableSpan[] }> => {
-    const root = tracer.startSpan('root');
-    await context.with(trace.setSpan(context.active(), root), fn).catch(() => undefined);
-    root.end();
-    const traceId = root.spanContext().traceId;
-    const ofTrace = () => exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
-    await until(() => done(ofTrace()));
-    return { root: root.spanContext().spanId, spans: ofTrace() };
-  };
-  const byKind = (spans: ReadableSpan[], kind: SpanKind) => spans.find((s) => s.kind === kind);
+/** Runs `fn` under a fresh root span; returns the finished spans of its trace once `done` says so. */
+async function traced(
+  fn: () => Promise<unknown>,
+  done: (spans: ReadableSpan[]) => boolean,
+): Promise<{ root: string; spans: ReadableSpan[] }> {
+  const root = tracer.startSpan('root');
+  await context.with(trace.setSpan(context.active(), root), fn).catch(() => undefined);
+  root.end();
+  const traceId = root.spanContext().traceId;
+  const ofTrace = () => exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+  await until(() => done(ofTrace()));
+  return { root: root.spanContext().spanId, spans: ofTrace() };
+}
+
+const byKind = (spans: ReadableSpan[], kind: SpanKind) => spans.find((s) => s.kind === kind);
+
+describe('bus spans over nats', () => {
+  const { bus: client } = serviceOn(natsTransport);
+  let bus: BusClient;
+  beforeAll(() => (bus = client()));
 
   it('makes a producer span per request and a consumer span, its child, active in the handler', async () => {
     let reply: { spanId: string | null } = { spanId: null };
@@ -120,7 +126,7 @@ describe.each(transports)('bus spans over %s', (_name, system, makeTransport) =>
     expect(producer?.name).toBe('send router.v1.chat');
     expect(producer?.parentSpanContext?.spanId).toBe(root);
     expect(producer?.attributes).toEqual({
-      'messaging.system': system,
+      'messaging.system': 'nats',
       'messaging.destination.name': 'router.v1.chat',
       'messaging.operation.type': 'send',
       'messaging.operation.name': 'request',
@@ -179,5 +185,34 @@ describe.each(transports)('bus spans over %s', (_name, system, makeTransport) =>
       (found) => found.some((s) => s.kind === SpanKind.PRODUCER),
     );
     expect(byKind(spans, SpanKind.PRODUCER)?.attributes['messaging.operation.name']).toBe('publish');
+  });
+});
+
+describe('bus calls in process', () => {
+  const { bus: client } = serviceOn(inProcessTransport);
+
+  it('adds no messaging span: the handler runs in the caller’s span, and a failure reaches the caller', async () => {
+    let reply: { spanId: string | null } = { spanId: null };
+    let failure: unknown = null;
+    const { root, spans } = await traced(
+      async () => {
+        reply = await client().request(Subjects.router.chat, {}, { timeoutMs: 2000 });
+        failure = await client()
+          .request(Subjects.router.completions, {}, { timeoutMs: 2000 })
+          .catch((error: unknown) => error);
+        await lastValueFrom(
+          client().stream(
+            Subjects.router.chatStream,
+            { count: 2 },
+            { firstTimeoutMs: 2000, idleTimeoutMs: 2000 },
+          ),
+        );
+        await client().emit('requests.logged', { kind: 'access' });
+      },
+      (found) => found.length >= 1,
+    );
+    expect(reply.spanId).toBe(root);
+    expect(failure).toMatchObject({ code: 'rate_limit_exceeded' });
+    expect(spans.map((s) => s.name)).toEqual(['root']);
   });
 });

@@ -5,18 +5,15 @@ import { extractTraceContext, injectTraceHeaders } from '@aigw/observability';
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { tap } from 'rxjs';
 
-/** `messaging.system` of each transport. */
-export type MessagingSystem = 'nats' | 'in_process';
-
 const tracer = trace.getTracer('aigw.messaging');
 
 /**
- * A producer span per message sent (`send <subject>`, messaging semantic conventions), made the parent
- * of the message: its `traceparent` goes into the headers. Request/reply spans last until the reply
- * (or the stream) ends. https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/
+ * A producer span per message sent over NATS (`send <subject>`, messaging semantic conventions), made
+ * the parent of the message: its `traceparent` goes into the headers. Request/reply spans last until the
+ * reply (or the stream) ends. The in-process transport has none: its messages are calls in the caller's
+ * context. https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/
  */
 export function startProducerSpan(
-  system: MessagingSystem,
   subject: string,
   operation: 'request' | 'publish',
   headers: HeaderRecord,
@@ -24,7 +21,7 @@ export function startProducerSpan(
   const span = tracer.startSpan(`send ${subject}`, {
     kind: SpanKind.PRODUCER,
     attributes: {
-      'messaging.system': system,
+      'messaging.system': 'nats',
       'messaging.destination.name': subject,
       'messaging.operation.type': 'send',
       'messaging.operation.name': operation,
@@ -36,7 +33,6 @@ export function startProducerSpan(
 
 /** The consumer span of a received message (`process <subject>`), child of the sender's producer span. */
 export function startConsumerSpan(
-  system: MessagingSystem,
   subject: string,
   headers: Readonly<Record<string, string | string[] | undefined>>,
 ): { span: Span; context: Context } {
@@ -46,7 +42,7 @@ export function startConsumerSpan(
     {
       kind: SpanKind.CONSUMER,
       attributes: {
-        'messaging.system': system,
+        'messaging.system': 'nats',
         'messaging.destination.name': subject,
         'messaging.operation.type': 'process',
       },

@@ -5,14 +5,12 @@ import type { Observable } from 'rxjs';
 import { catchError, defer, finalize, throwError, timeout } from 'rxjs';
 import { busErrorToGatewayError } from './bus-errors';
 import { BusRecord } from './bus-record';
-import type { MessagingSystem } from './bus-tracing';
-import { recordSpanError, startProducerSpan, traceErrors } from './bus-tracing';
+import { recordSpanError, startConsumerSpan, startProducerSpan, traceErrors } from './bus-tracing';
 import { InProcessClient } from './in-process/in-process.client';
 import type { InProcessBroker } from './in-process/in-process.broker';
 import { BusNatsClient } from './nats/bus-nats.client';
 import type { UnaryTransport } from './unary-transport';
 import { context } from '@opentelemetry/api';
-import { startConsumerSpan } from './bus-tracing';
 
 /** A transport's client: Nest's ClientProxy (events, streams) with the unary fast path. */
 export type BusClientProxy = ClientProxy & UnaryTransport;
@@ -34,15 +32,18 @@ export interface StreamOptions {
 }
 
 /**
- * Typed request/reply and streaming over whichever transport the process runs. Adds a producer span
- * and the trace context to every message, bounds every call with a timeout, and turns every failure into a GatewayError:
- * no subscriber → 503 `service_unavailable`, no reply in time → 504 `service_timeout`.
+ * Typed request/reply and streaming over whichever transport the process runs. Over NATS, adds a
+ * producer span and the trace context to every message; in process, a message is a function call in
+ * the caller's own context, so there is no hop to trace (the handler's spans are the caller's children).
+ * Bounds every call with a timeout, and turns every failure into a GatewayError: no subscriber → 503
+ * `service_unavailable`, no reply in time → 504 `service_timeout`.
  */
 export class BusClient {
-  private readonly system: MessagingSystem;
+  /** Messages cross processes (NATS), so each gets a producer span; in process they are calls. */
+  private readonly traced: boolean;
 
   constructor(private readonly proxy: BusClientProxy) {
-    this.system = proxy instanceof InProcessClient ? 'in_process' : 'nats';
+    this.traced = !(proxy instanceof InProcessClient);
   }
 
   connect(): Promise<unknown> {
@@ -57,12 +58,8 @@ export class BusClient {
     const { signal } = options;
     if (signal?.aborted)
       return Promise.reject(new GatewayError('service_unavailable', 'The request was aborted.'));
-    const producer = startProducerSpan(
-      this.system,
-      subject,
-      'request',
-      options.headers ? { ...options.headers } : {},
-    );
+    const headers = options.headers ? { ...options.headers } : {};
+    const producer = this.traced ? startProducerSpan(subject, 'request', headers) : null;
     return new Promise<TReply>((resolve, reject) => {
       let settled = false;
       const settle = (error: unknown, response?: unknown) => {
@@ -72,12 +69,14 @@ export class BusClient {
         signal?.removeEventListener('abort', onAbort);
         giveUp();
         if (error === null) {
-          producer.span.end();
+          producer?.span.end();
           return resolve(response as TReply);
         }
         const failure = busErrorToGatewayError(error, subject);
-        recordSpanError(producer.span, failure);
-        producer.span.end();
+        if (producer) {
+          recordSpanError(producer.span, failure);
+          producer.span.end();
+        }
         reject(failure);
       };
       const onAbort = () => settle(new GatewayError('service_unavailable', 'The request was aborted.'));
@@ -85,7 +84,7 @@ export class BusClient {
       signal?.addEventListener('abort', onAbort, { once: true });
       // Last: an in-process handler may answer before this returns.
       let giveUp: () => void = () => undefined;
-      giveUp = this.proxy.requestOnce(subject, payload, producer.headers, settle);
+      giveUp = this.proxy.requestOnce(subject, payload, producer?.headers ?? headers, settle);
       if (settled) giveUp();
     });
   }
@@ -103,18 +102,18 @@ export class BusClient {
   }
 
   async emit(subject: string, payload: unknown): Promise<void> {
-    const { span, headers } = startProducerSpan(this.system, subject, 'publish', {});
+    const producer = this.traced ? startProducerSpan(subject, 'publish', {}) : null;
     try {
       await new Promise<void>((resolve, reject) => {
         this.proxy
-          .emit(subject, new BusRecord(payload, headers))
+          .emit(subject, new BusRecord(payload, producer?.headers ?? {}))
           .subscribe({ complete: resolve, error: reject });
       });
     } catch (error) {
-      recordSpanError(span, error);
+      if (producer) recordSpanError(producer.span, error);
       throw error;
     } finally {
-      span.end();
+      producer?.span.end();
     }
   }
 
@@ -124,8 +123,16 @@ export class BusClient {
    * The handler runs in a consumer span continuing the publisher's trace. Call after `connect()`.
    */
   subscribe(subject: string, handler: (payload: unknown) => void): () => void {
+    if (this.proxy instanceof InProcessClient)
+      return this.proxy.unwrap<InProcessBroker>().listen(subject, (data) => {
+        try {
+          handler(data);
+        } catch {
+          // As over NATS: a listener's failure is its own (it is not the publisher's to see).
+        }
+      });
     const run = (data: unknown, headers: HeaderRecord) => {
-      const consumer = startConsumerSpan(this.system, subject, headers);
+      const consumer = startConsumerSpan(subject, headers);
       try {
         context.with(consumer.context, () => handler(data));
       } catch (error) {
@@ -134,8 +141,6 @@ export class BusClient {
         consumer.span.end();
       }
     };
-    if (this.proxy instanceof InProcessClient)
-      return this.proxy.unwrap<InProcessBroker>().listen(subject, run);
     if (this.proxy instanceof BusNatsClient) return this.proxy.listen(subject, run);
     throw new Error('This transport has no broadcast subscriptions.');
   }
@@ -155,8 +160,9 @@ export class BusClient {
 
   /** Cold: the producer span starts when the caller subscribes, in the caller's trace context. */
   private send<T>(subject: string, payload: unknown, headers: HeaderRecord = {}): Observable<T> {
+    if (!this.traced) return this.proxy.send<T>(subject, new BusRecord(payload, headers));
     return defer(() => {
-      const producer = startProducerSpan(this.system, subject, 'request', { ...headers });
+      const producer = startProducerSpan(subject, 'request', { ...headers });
       return this.proxy.send<T>(subject, new BusRecord(payload, producer.headers)).pipe(
         traceErrors(producer.span),
         finalize(() => producer.span.end()),

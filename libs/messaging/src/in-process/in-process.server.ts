@@ -2,9 +2,7 @@ import type { CustomTransportStrategy } from '@nestjs/microservices';
 import type { MessageHandler } from '@nestjs/microservices';
 import { BaseRpcContext, Server } from '@nestjs/microservices';
 import type { HeaderRecord } from '@aigw/observability';
-import { context } from '@opentelemetry/api';
 import { Observable, firstValueFrom, isObservable } from 'rxjs';
-import { recordSpanError, startConsumerSpan, traceErrors } from '../bus-tracing';
 import type { DirectHandlers } from '../direct-handlers';
 import { callDirect } from '../direct-handlers';
 import type { InProcessBroker, InProcessEndpoint } from './in-process.broker';
@@ -22,7 +20,8 @@ export class InProcessContext extends BaseRpcContext<[string, HeaderRecord]> {
 /**
  * The in-process strategy: registers this service's handlers with the broker. A request's Observable is
  * the handler's own, so a client that unsubscribes runs the handler's teardown directly — the same
- * cancellation semantics as the NATS transport's `<reply>.cancel`.
+ * cancellation semantics as the NATS transport's `<reply>.cancel`. Handlers run in the caller's context:
+ * their spans are children of the caller's (no messaging spans: nothing crosses a process).
  */
 export class InProcessServer extends Server implements CustomTransportStrategy, InProcessEndpoint {
   private unregister: (() => void) | null = null;
@@ -67,33 +66,22 @@ export class InProcessServer extends Server implements CustomTransportStrategy, 
 
   request(subject: string, data: unknown, headers: HeaderRecord): Observable<unknown> {
     return new Observable<unknown>((subscriber) => {
-      const consumer = startConsumerSpan('in_process', subject, headers);
-      return context.with(consumer.context, () => {
-        const handler = this.getHandlerByPattern(subject);
-        if (!handler) {
-          consumer.span.end();
-          throw new Error(`no handler for ${subject}`);
-        }
-        const ctx = new InProcessContext([subject, headers]);
-        let inner: { unsubscribe(): void } | undefined;
-        let cancelled = false;
-        handler(data, ctx).then(
-          (result: unknown) => {
-            if (cancelled) return;
-            inner = this.transformToObservable(result).pipe(traceErrors(consumer.span)).subscribe(subscriber);
-          },
-          (error: unknown) => {
-            recordSpanError(consumer.span, error);
-            subscriber.error(error);
-          },
-        );
-        // Runs once the reply completed, errored, or the client unsubscribed (cancellation).
-        return () => {
-          cancelled = true;
-          inner?.unsubscribe();
-          consumer.span.end();
-        };
-      });
+      const handler = this.getHandlerByPattern(subject);
+      if (!handler) throw new Error(`no handler for ${subject}`);
+      let inner: { unsubscribe(): void } | undefined;
+      let cancelled = false;
+      handler(data, new InProcessContext([subject, headers])).then(
+        (result: unknown) => {
+          if (cancelled) return;
+          inner = this.transformToObservable(result).subscribe(subscriber);
+        },
+        (error: unknown) => subscriber.error(error),
+      );
+      // Runs once the reply completed, errored, or the client unsubscribed (cancellation).
+      return () => {
+        cancelled = true;
+        inner?.unsubscribe();
+      };
     });
   }
 
@@ -102,38 +90,21 @@ export class InProcessServer extends Server implements CustomTransportStrategy, 
    * to the plain value of an async method; an Observable only for stream handlers and for errors, which
    * the exception filter turns into a failing Observable).
    */
-  async call(subject: string, data: unknown, headers: HeaderRecord): Promise<unknown> {
-    const consumer = startConsumerSpan('in_process', subject, headers);
-    try {
-      const direct = this.direct.get(subject);
-      if (direct !== undefined) return await context.with(consumer.context, () => callDirect(direct, data));
-      return await context.with(consumer.context, async () => {
-        const handler = this.getHandlerByPattern(subject);
-        if (!handler) throw new Error(`no handler for ${subject}`);
-        const result: unknown = await handler(data, new InProcessContext([subject, headers]));
-        return isObservable(result) ? await firstValueFrom(result) : await result;
-      });
-    } catch (error) {
-      recordSpanError(consumer.span, error);
-      throw error;
-    } finally {
-      consumer.span.end();
-    }
+  call(subject: string, data: unknown, headers: HeaderRecord): Promise<unknown> {
+    const direct = this.direct.get(subject);
+    return direct !== undefined ? callDirect(direct, data) : this.#callNest(subject, data, headers);
+  }
+
+  async #callNest(subject: string, data: unknown, headers: HeaderRecord): Promise<unknown> {
+    const handler = this.getHandlerByPattern(subject);
+    if (!handler) throw new Error(`no handler for ${subject}`);
+    const result: unknown = await handler(data, new InProcessContext([subject, headers]));
+    return isObservable(result) ? await firstValueFrom(result) : await result;
   }
 
   async event(subject: string, data: unknown, headers: HeaderRecord): Promise<void> {
     const handler = this.getHandlerByPattern(subject);
     if (!handler?.isEventHandler) return;
-    const consumer = startConsumerSpan('in_process', subject, headers);
-    try {
-      await context.with(consumer.context, () =>
-        this.handleEvent(subject, { pattern: subject, data }, new InProcessContext([subject, headers])),
-      );
-    } catch (error) {
-      recordSpanError(consumer.span, error);
-      throw error;
-    } finally {
-      consumer.span.end();
-    }
+    await this.handleEvent(subject, { pattern: subject, data }, new InProcessContext([subject, headers]));
   }
 }

@@ -68,7 +68,7 @@ export class BusNatsServer extends ServerNats {
   }
 
   override async handleMessage(channel: string, natsMsg: Msg): Promise<unknown> {
-    const consumer = startConsumerSpan('nats', channel, fromNatsHeaders(natsMsg.headers));
+    const consumer = startConsumerSpan(channel, fromNatsHeaders(natsMsg.headers));
     return context.with(consumer.context, () =>
       this.dispatch(channel, natsMsg, consumer.span).catch((error: unknown) => {
         recordSpanError(consumer.span, error);
