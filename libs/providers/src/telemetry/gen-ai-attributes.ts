@@ -33,9 +33,11 @@ export const REQUEST_ATTRIBUTES: ReadonlyArray<readonly [string, string]> = [
 /** `choices[].finish_reason` of an OpenAI-shaped response. */
 export function finishReasons(body: Readonly<Record<string, unknown>>): string[] {
   const choices = body['choices'];
-  if (!Array.isArray(choices)) return [];
-  return choices.flatMap((choice: unknown) => {
+  const reasons: string[] = [];
+  if (!Array.isArray(choices)) return reasons;
+  for (const choice of choices as unknown[]) {
     const reason = (choice as { finish_reason?: unknown } | null)?.finish_reason;
-    return typeof reason === 'string' ? [reason] : [];
-  });
+    if (typeof reason === 'string') reasons.push(reason);
+  }
+  return reasons;
 }

@@ -40,6 +40,8 @@ export class TracedProviderAdapter implements ProviderAdapter {
   readonly provider: ProviderKind;
   readonly endpointId: string;
   readonly #providerName: string;
+  /** `server.address`: the endpoint URL's host, read once. */
+  readonly #serverAddress: string | undefined;
 
   constructor(
     private readonly inner: ProviderAdapter,
@@ -49,6 +51,7 @@ export class TracedProviderAdapter implements ProviderAdapter {
     this.provider = inner.provider;
     this.endpointId = inner.endpointId;
     this.#providerName = genAiProviderName(inner.provider);
+    this.#serverAddress = endpoint.url ? URL.parse(endpoint.url)?.hostname : undefined;
   }
 
   chat(body: OpenAiRequestBody, signal: AbortSignal): Promise<ProviderResponse> {
@@ -192,10 +195,7 @@ export class TracedProviderAdapter implements ProviderAdapter {
       const value = body[field];
       if (typeof value === 'number') attributes[name] = value;
     }
-    if (this.endpoint.url) {
-      const url = URL.parse(this.endpoint.url);
-      if (url) attributes['server.address'] = url.hostname;
-    }
+    if (this.#serverAddress) attributes['server.address'] = this.#serverAddress;
     if (telemetrySettings().captureMessageContent) {
       const input = body['messages'] ?? body['prompt'] ?? body['input'];
       if (input !== undefined) attributes['gen_ai.input.messages'] = JSON.stringify(input);
