@@ -61,17 +61,26 @@ export class CompletionCache {
     live.onChange((next) => exportCachedAtZero(next.config));
   }
 
+  /**
+   * The outcome of a request the cache service is not asked about (the cache off for it, the client
+   * opting out, the service cooling down after a failure), or null when it must be asked (`lookup`).
+   */
+  unasked(request: FastifyRequest, app: ResolvedApplication, operation: Operation): CacheOutcome | null {
+    if (!this.live.config.cacheSettings.cacheEnabled || app.cacheSettings?.useCache !== true) return OFF;
+    if (operation === 'embeddings' || !CACHEABLE_OPERATIONS.includes(operation)) return OFF;
+    if (optedOut(request)) return { kind: 'bypass' };
+    if (this.now() < this.#coolingUntil) return this.#unavailableMiss(app.id, null);
+    return null;
+  }
+
   async lookup(
     request: FastifyRequest,
     app: ResolvedApplication,
     operation: Operation,
     routeRequest: RouteRequest,
   ): Promise<CacheOutcome> {
-    if (!this.live.config.cacheSettings.cacheEnabled || app.cacheSettings?.useCache !== true)
-      return { kind: 'off' };
-    if (operation === 'embeddings' || !CACHEABLE_OPERATIONS.includes(operation)) return { kind: 'off' };
-    if (optedOut(request)) return { kind: 'bypass' };
-    if (this.now() < this.#coolingUntil) return this.#unavailableMiss(app.id, null);
+    const unasked = this.unasked(request, app, operation);
+    if (unasked !== null) return unasked;
     let reply: CacheLookupReply;
     try {
       const raw = await this.bus.request<unknown>(
@@ -125,6 +134,8 @@ export class CompletionCache {
     return { kind: 'miss', write: false, embedding: null };
   }
 }
+
+const OFF: CacheOutcome = { kind: 'off' };
 
 /** The response headers of an outcome: `x-aigw-cache` (and on a hit, the tier and the similarity). */
 export function cacheHeaders(outcome: CacheOutcome): Record<string, string> {

@@ -31,11 +31,14 @@ export class CompletionFollowUps {
     private readonly prompts: JobRecorder<PromptRecord>,
   ) {}
 
-  /** Loads the thread when the request names one; rejects (404, 503, 504) when it cannot. */
-  async begin(request: MemoryTurnRequest): Promise<CompletionFollowUp> {
+  /**
+   * Loads the thread when the request names one; rejects (404, 503, 504) when it cannot. Without
+   * memory for the request, the follow-up is there at once (nothing to await).
+   */
+  begin(request: MemoryTurnRequest): CompletionFollowUp | Promise<CompletionFollowUp> {
     const persist = memoryPolicy(request.app, this.live.config).persistPrompts ? this.prompts : null;
-    const turn = await this.memory.begin(request);
-    return new CompletionFollowUp(request.body, turn, persist);
+    if (!this.memory.applies(request)) return new CompletionFollowUp(request.body, null, persist);
+    return this.memory.begin(request).then((turn) => new CompletionFollowUp(request.body, turn, persist));
   }
 
   /** A request refused before its dispatch (its thread could not be loaded) is persisted too. */

@@ -44,8 +44,13 @@ export class ConversationMemory {
     private readonly appends: JobRecorder<MemoryAppendJob>,
   ) {}
 
+  /** Whether the request is a turn of a thread (memory on for its chat application). */
+  applies(request: MemoryTurnRequest): boolean {
+    return request.operation === 'chat' && memoryPolicy(request.app, this.live.config).useMemory;
+  }
+
   async begin(request: MemoryTurnRequest): Promise<MemoryTurn | null> {
-    if (request.operation !== 'chat' || !memoryPolicy(request.app, this.live.config).useMemory) return null;
+    if (!this.applies(request)) return null;
     const messages = (request.body.messages as ChatMessage[] | undefined) ?? [];
     const system = messages.filter((m) => SYSTEM_ROLES.has(m.role));
     const turn = messages.filter((m) => !SYSTEM_ROLES.has(m.role));

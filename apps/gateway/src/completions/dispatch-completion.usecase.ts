@@ -18,7 +18,8 @@ import {
   failedAttempts,
 } from '../usage/request-usage';
 import type { UsageRecorder } from '../usage/usage-recorder';
-import type { CompletionFollowUp, CompletionFollowUps, RequestFailure } from './completion-follow-up';
+import type { CompletionFollowUps, RequestFailure } from './completion-follow-up';
+import { CompletionFollowUp } from './completion-follow-up';
 import { CLIENT_CLOSED } from './completion-follow-up';
 import { routingHashKey } from './routing-hash-key';
 import { sendCachedAnswer } from './cached-answer';
@@ -84,7 +85,8 @@ export class DispatchCompletion {
     const turn = { headers: request.headers, app, operation, requestId, consumerId: consumer.keyId, body };
     let followUp: CompletionFollowUp;
     try {
-      followUp = await this.followUps.begin(turn);
+      const begun = this.followUps.begin(turn);
+      followUp = begun instanceof CompletionFollowUp ? begun : await begun;
     } catch (error) {
       const failure = GatewayError.from(error);
       usage.failed(failure.code);
@@ -106,7 +108,9 @@ export class DispatchCompletion {
       }),
       body: followUp.body,
     };
-    const cached = await this.cache.lookup(request, app, operation, routeRequest);
+    const cached =
+      this.cache.unasked(request, app, operation) ??
+      (await this.cache.lookup(request, app, operation, routeRequest));
     if (cached.kind === 'hit') {
       usage.cacheHit(cached.similarity);
       sendCachedAnswer(request, reply, cached, {

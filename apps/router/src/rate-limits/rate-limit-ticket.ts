@@ -54,14 +54,18 @@ export class RateLimitTicket implements EndpointGate {
     return this.store !== null;
   }
 
-  async enter(target: RouteTarget): Promise<number> {
+  enter(target: RouteTarget): number | Promise<number> {
     if (this.store === null) return 0;
     // The previous endpoint failed: its request counts, its tokens do not.
     this.release(this.onEndpoint, FAILED_ATTEMPT);
     this.onEndpoint = null;
     const counters = this.endpointCounters(target.endpoint.id);
     if (counters.length === 0) return 0;
-    const outcome = await this.store.reserve(counters, this.demand);
+    return this.#reserve(this.store, counters);
+  }
+
+  async #reserve(store: RateLimitStore, counters: readonly CounterSpec[]): Promise<number> {
+    const outcome = await store.reserve(counters, this.demand);
     if (!outcome.admitted) return Math.max(1, outcome.retryAfterMs);
     this.onEndpoint = outcome.reservation;
     return 0;

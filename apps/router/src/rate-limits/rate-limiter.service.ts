@@ -7,7 +7,7 @@ import type { ProviderOperation } from '@aigw/providers';
 import { applyMaxTokensPolicy } from './max-tokens.policy';
 import type { ApplicationLimits } from './rate-limit-plan';
 import { RateLimitPlan } from './rate-limit-plan';
-import type { CounterState, RateLimitStore } from './rate-limit-store.interface';
+import type { CounterSpec, CounterState, RateLimitStore, TokenDemand } from './rate-limit-store.interface';
 import { RATE_LIMIT_STORE } from './rate-limit-store.provider';
 import { RateLimitTicket, statusOf } from './rate-limit-ticket';
 import { choiceCount, countPromptTokens, requestedMaxTokens } from './token-counter';
@@ -36,12 +36,15 @@ export class RateLimiter {
     return this.plan(this.live.current).of(applicationId);
   }
 
-  /** `snapshot`: the configuration the request is served with (the current one by default). */
-  async admit(
+  /**
+   * `snapshot`: the configuration the request is served with (the current one by default). A request
+   * no counter limits gets its ticket at once (nothing to await); the others once the store reserved.
+   */
+  admit(
     operation: ProviderOperation,
     request: RouteRequest,
     snapshot: ConfigSnapshot = this.live.current,
-  ): Promise<RateLimitTicket> {
+  ): RateLimitTicket | Promise<RateLimitTicket> {
     const limits = this.plan(snapshot).of(request.applicationId);
     if (limits === undefined) return RateLimitTicket.unlimited(request.body);
     const body =
@@ -57,6 +60,15 @@ export class RateLimiter {
           : (requestedMaxTokens(body) ?? snapshot.config.rateLimiting.defaultCompletionTokens) *
             choiceCount(body),
     };
+    return this.#reserve(limits, counters, body, demand);
+  }
+
+  async #reserve(
+    limits: ApplicationLimits,
+    counters: readonly CounterSpec[],
+    body: Readonly<Record<string, unknown>>,
+    demand: TokenDemand,
+  ): Promise<RateLimitTicket> {
     const outcome = await this.store.reserve(counters, demand);
     if (!outcome.admitted)
       throw rateLimited(outcome.refusedBy, outcome.retryAfterMs, statusOf(outcome.counters));

@@ -12,6 +12,8 @@ import {
   startRouter,
 } from '../test/router-harness';
 import { InMemoryRateLimitStore } from './in-memory.rate-limit-store';
+import { RateLimitTicket } from './rate-limit-ticket';
+import { RateLimiter } from './rate-limiter.service';
 import type { Reservation, Settlement } from './rate-limit-store.interface';
 import { countPromptTokens, countText } from './token-counter';
 
@@ -347,8 +349,22 @@ describe('router: rate limits and quotas (in memory, as in embedded mode)', () =
   });
 
   it('costs nothing for an application without limits (no rateLimit in the result)', async () => {
-    await start([{ id: 'chat', type: 'chat', endpoints: [endpoint('main')] }]);
+    await start([
+      { id: 'chat', type: 'chat', endpoints: [endpoint('main')] },
+      {
+        id: 'limited',
+        type: 'chat',
+        endpoints: [endpoint('other')],
+        rateLimits: { limits: [{ requests: 2, window: 'minute' }] },
+      },
+    ]);
     expect((await chat('chat')).rateLimit).toBeUndefined();
     expect(store.settlements).toEqual([]);
+    // Admitted at once: nothing to await on the request's path (a limited one waits for the store).
+    const admit = (app: string) => router!.get(RateLimiter).admit('chat', routeRequest(app, chatBody()));
+    expect(admit('chat')).toBeInstanceOf(RateLimitTicket);
+    const limited = admit('limited');
+    expect(limited).not.toBeInstanceOf(RateLimitTicket);
+    expect(await limited).toBeInstanceOf(RateLimitTicket);
   });
 });

@@ -4,6 +4,7 @@ import { tagConfigSnapshot } from '@aigw/observability';
 import type { RouteRequest, RouteResult } from '@aigw/contracts';
 import type { ProviderOperation, ProviderResponse } from '@aigw/providers';
 import { RateLimiter } from '../rate-limits/rate-limiter.service';
+import { RateLimitTicket } from '../rate-limits/rate-limit-ticket';
 import type { FailoverSuccess } from '../routing/endpoint-failover.service';
 import { EndpointFailover } from '../routing/endpoint-failover.service';
 import { RouteTable } from '../routing/route-table.service';
@@ -29,7 +30,8 @@ export class RouteService {
     const snapshot = this.live.current;
     tagConfigSnapshot(snapshot);
     const plan = this.table.plan(request.applicationId, operation);
-    const ticket = await this.limits.admit(operation, request, snapshot);
+    const admitted = this.limits.admit(operation, request, snapshot);
+    const ticket = admitted instanceof RateLimitTicket ? admitted : await admitted;
     const { body } = ticket;
     const signal = NOT_CANCELLED;
     const call = (target: RouteTarget): Promise<ProviderResponse> => {

@@ -39,6 +39,9 @@ interface Walk {
 
 type Step<T> = FailoverSuccess<T> | 'next' | 'stop';
 
+/** Whether an endpoint's quota lets the request try it (`go`), pass it over, or end the walk. */
+type Entry = 'go' | 'next' | 'stop';
+
 /**
  * Tries an application's endpoints in its strategy's order until one accepts the request. Endpoints
  * cooling down after a 429, with their model suspended or their breaker open are passed over; endpoints
@@ -71,7 +74,8 @@ export class EndpointFailover {
         walk.misses.push({ target, miss: availability });
         continue;
       }
-      const quota = await this.enter(gate, target, walk);
+      const entry = this.enter(gate, target, walk);
+      const quota = typeof entry === 'string' ? entry : await entry;
       if (quota === 'stop') {
         stopped = true;
         break;
@@ -98,7 +102,8 @@ export class EndpointFailover {
         walk.misses.push({ target, miss: availability });
         continue;
       }
-      const quota = await this.enter(gate, target, walk);
+      const entry = this.enter(gate, target, walk);
+      const quota = typeof entry === 'string' ? entry : await entry;
       if (quota === 'stop') break;
       if (quota === 'next') continue;
       const step = await this.attempt(plan, target, call, signal, walk);
@@ -110,10 +115,17 @@ export class EndpointFailover {
 
   /**
    * The endpoint's own quota (`rpm`, `tpm`…): room reserved, or passed over — regardless of priority
-   * when `fallbackStrategy` has `rate_limiting`, else the walk ends with a 429 (APISIX).
+   * when `fallbackStrategy` has `rate_limiting`, else the walk ends with a 429 (APISIX). Without
+   * endpoint limits the gate answers at once, and so does this (nothing to await).
    */
-  private async enter(gate: EndpointGate, target: RouteTarget, walk: Walk): Promise<'go' | 'next' | 'stop'> {
-    const quotaMs = await gate.enter(target);
+  private enter(gate: EndpointGate, target: RouteTarget, walk: Walk): Entry | Promise<Entry> {
+    const quotaMs = gate.enter(target);
+    return typeof quotaMs === 'number'
+      ? this.entered(quotaMs, target, walk)
+      : quotaMs.then((ms) => this.entered(ms, target, walk));
+  }
+
+  private entered(quotaMs: number, target: RouteTarget, walk: Walk): Entry {
     if (quotaMs <= 0) return 'go';
     this.availability.released(target);
     walk.misses.push({

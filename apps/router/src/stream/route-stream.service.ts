@@ -8,7 +8,7 @@ import type { ProviderStream } from '@aigw/providers';
 import { UpstreamFailure } from '@aigw/providers';
 import type { Subscriber } from 'rxjs';
 import { Observable } from 'rxjs';
-import type { RateLimitTicket } from '../rate-limits/rate-limit-ticket';
+import { RateLimitTicket } from '../rate-limits/rate-limit-ticket';
 import { RateLimiter } from '../rate-limits/rate-limiter.service';
 import { StreamOutputTally } from '../rate-limits/token-counter';
 import { EndpointFailover } from '../routing/endpoint-failover.service';
@@ -63,7 +63,8 @@ export class RouteStreamService {
     // Counted only where a token limit needs it and the upstream reports no usage.
     let produced: StreamOutputTally | null = null;
     try {
-      ticket = await this.limits.admit(operation, request, snapshot);
+      const admitted = this.limits.admit(operation, request, snapshot);
+      ticket = admitted instanceof RateLimitTicket ? admitted : await admitted;
       if (ticket.countsTokens) produced = new StreamOutputTally();
       const { body } = ticket;
       const open = (target: RouteTarget): Promise<ProviderStream> =>
