@@ -2,17 +2,10 @@ import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Req, Res } from
 import { ApplicationSchema } from '@aigw/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { validateEntry } from '../config-store/config-document';
-import { ConfigStoreService } from '../config-store/config-store.service';
 import type { JsonObject } from '../config-store/config-revision';
-import {
-  addEntry,
-  applicationList,
-  findEntry,
-  removeEntry,
-  replaceEntry,
-} from '../config-store/document-entries';
-import { applyMergePatch } from '../config-store/merge-patch';
-import { AdminRequests, sendChange, objectBody, withVersion } from '../http/admin-requests';
+import { applicationList, findEntry } from '../config-store/document-entries';
+import { objectBody } from '../http/admin-requests';
+import { EntryResource, added, patched, removed, replaced } from '../http/entry-resource';
 
 /**
  * `/admin/v1/applications`: the `applications` entries of the document, whole (endpoints and every
@@ -21,95 +14,71 @@ import { AdminRequests, sendChange, objectBody, withVersion } from '../http/admi
  */
 @Controller('admin/v1/applications')
 export class ApplicationsController {
-  constructor(
-    private readonly store: ConfigStoreService,
-    private readonly requests: AdminRequests,
-  ) {}
+  constructor(private readonly entries: EntryResource) {}
 
   @Get()
-  async list(
+  list(
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ data: JsonObject[] }> {
-    await this.requests.principal(req);
-    const active = await this.store.active();
-    return withVersion(reply, active.version, { data: applicationList.read(active.document) });
+    return this.entries.read(req, reply, (document) => ({ data: applicationList.read(document) }));
   }
 
   @Get(':id')
-  async get(
+  get(
     @Param('id') id: string,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JsonObject> {
-    await this.requests.principal(req);
-    const active = await this.store.active();
-    return withVersion(reply, active.version, findEntry(applicationList, active.document, id));
+    return this.entries.read(req, reply, (document) => findEntry(applicationList, document, id));
   }
 
   @Post()
-  async create(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const context = await this.requests.write(req);
-    const app = validateEntry(ApplicationSchema, objectBody(body), 'application');
-    const result = await this.store.change({
-      ...context,
-      summary: `added application ${String(app.id)}`,
-      edit: (document) => addEntry(applicationList, document, app),
+  create(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.entries.write(req, reply, () => {
+      const app = validateEntry(ApplicationSchema, objectBody(body), applicationList.what);
+      return {
+        summary: `added application ${String(app.id)}`,
+        edit: added(applicationList, app),
+        created: true,
+      };
     });
-    sendChange(reply, result, { data: app, created: true });
   }
 
   @Put(':id')
-  async replace(
+  replace(
     @Param('id') id: string,
     @Body() body: unknown,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const context = await this.requests.write(req);
-    const app = validateEntry(ApplicationSchema, { id, ...objectBody(body) }, 'application');
-    const result = await this.store.change({
-      ...context,
-      summary: `replaced application ${id}`,
-      edit: (document) => replaceEntry(applicationList, document, id, app),
+    return this.entries.write(req, reply, () => {
+      const app = validateEntry(ApplicationSchema, { id, ...objectBody(body) }, applicationList.what);
+      return { summary: `replaced application ${id}`, edit: replaced(applicationList, id, () => app) };
     });
-    sendChange(reply, result, { data: app });
   }
 
   @Patch(':id')
-  async patch(
+  patch(
     @Param('id') id: string,
     @Body() body: unknown,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const context = await this.requests.write(req);
-    const patch = objectBody(body);
-    let patched: JsonObject = {};
-    const result = await this.store.change({
-      ...context,
-      summary: `patched application ${id} (${Object.keys(patch).join(', ')})`,
-      edit: (document) => {
-        patched = applyMergePatch(findEntry(applicationList, document, id), patch) as JsonObject;
-        validateEntry(ApplicationSchema, patched, 'application');
-        return replaceEntry(applicationList, document, id, patched);
-      },
+    return this.entries.write(req, reply, () => {
+      const patch = objectBody(body);
+      return {
+        summary: `patched application ${id} (${Object.keys(patch).join(', ')})`,
+        edit: patched(applicationList, id, patch, ApplicationSchema),
+      };
     });
-    sendChange(reply, result, { data: patched });
   }
 
   @Delete(':id')
-  async remove(
-    @Param('id') id: string,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const context = await this.requests.write(req);
-    const result = await this.store.change({
-      ...context,
+  remove(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.entries.write(req, reply, () => ({
       summary: `removed application ${id}`,
-      edit: (document) => removeEntry(applicationList, document, id),
-    });
-    sendChange(reply, result);
+      edit: removed(applicationList, id),
+    }));
   }
 }

@@ -2,121 +2,95 @@ import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Req, Res } from
 import { EndpointSchema } from '@aigw/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { validateEntry } from '../config-store/config-document';
-import { ConfigStoreService } from '../config-store/config-store.service';
 import type { JsonObject } from '../config-store/config-revision';
-import {
-  addEntry,
-  endpointList,
-  findEntry,
-  removeEntry,
-  replaceEntry,
-} from '../config-store/document-entries';
-import { applyMergePatch } from '../config-store/merge-patch';
-import { AdminRequests, sendChange, objectBody, withVersion } from '../http/admin-requests';
+import { endpointList, findEntry } from '../config-store/document-entries';
+import { objectBody } from '../http/admin-requests';
+import { EntryResource, added, patched, removed, replaced } from '../http/entry-resource';
 
 /** `/admin/v1/applications/{id}/endpoints`: one application's backends, in priority order of the list. */
 @Controller('admin/v1/applications/:appId/endpoints')
 export class EndpointsController {
-  constructor(
-    private readonly store: ConfigStoreService,
-    private readonly requests: AdminRequests,
-  ) {}
+  constructor(private readonly entries: EntryResource) {}
 
   @Get()
-  async list(
+  list(
     @Param('appId') appId: string,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ data: JsonObject[] }> {
-    await this.requests.principal(req);
-    const active = await this.store.active();
-    return withVersion(reply, active.version, { data: endpointList(appId).read(active.document) });
+    return this.entries.read(req, reply, (document) => ({ data: endpointList(appId).read(document) }));
   }
 
   @Get(':id')
-  async get(
+  get(
     @Param('appId') appId: string,
     @Param('id') id: string,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JsonObject> {
-    await this.requests.principal(req);
-    const active = await this.store.active();
-    return withVersion(reply, active.version, findEntry(endpointList(appId), active.document, id));
+    return this.entries.read(req, reply, (document) => findEntry(endpointList(appId), document, id));
   }
 
   @Post()
-  async create(
+  create(
     @Param('appId') appId: string,
     @Body() body: unknown,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const context = await this.requests.write(req);
-    const endpoint = validateEntry(EndpointSchema, objectBody(body), 'endpoint');
-    const result = await this.store.change({
-      ...context,
-      summary: `added endpoint ${String(endpoint.id)} to application ${appId}`,
-      edit: (document) => addEntry(endpointList(appId), document, endpoint),
+    return this.entries.write(req, reply, () => {
+      const endpoints = endpointList(appId);
+      const endpoint = validateEntry(EndpointSchema, objectBody(body), endpoints.what);
+      return {
+        summary: `added endpoint ${String(endpoint.id)} to application ${appId}`,
+        edit: added(endpoints, endpoint),
+        created: true,
+      };
     });
-    sendChange(reply, result, { data: endpoint, created: true });
   }
 
   @Put(':id')
-  async replace(
+  replace(
     @Param('appId') appId: string,
     @Param('id') id: string,
     @Body() body: unknown,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const context = await this.requests.write(req);
-    const endpoint = validateEntry(EndpointSchema, { id, ...objectBody(body) }, 'endpoint');
-    const result = await this.store.change({
-      ...context,
-      summary: `replaced endpoint ${id} of application ${appId}`,
-      edit: (document) => replaceEntry(endpointList(appId), document, id, endpoint),
+    return this.entries.write(req, reply, () => {
+      const endpoints = endpointList(appId);
+      const endpoint = validateEntry(EndpointSchema, { id, ...objectBody(body) }, endpoints.what);
+      return {
+        summary: `replaced endpoint ${id} of application ${appId}`,
+        edit: replaced(endpoints, id, () => endpoint),
+      };
     });
-    sendChange(reply, result, { data: endpoint });
   }
 
   @Patch(':id')
-  async patch(
+  patch(
     @Param('appId') appId: string,
     @Param('id') id: string,
     @Body() body: unknown,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const context = await this.requests.write(req);
-    const patch = objectBody(body);
-    let patched: JsonObject = {};
-    const result = await this.store.change({
-      ...context,
+    return this.entries.write(req, reply, () => ({
       summary: `patched endpoint ${id} of application ${appId}`,
-      edit: (document) => {
-        const endpoints = endpointList(appId);
-        patched = applyMergePatch(findEntry(endpoints, document, id), patch) as JsonObject;
-        validateEntry(EndpointSchema, patched, 'endpoint');
-        return replaceEntry(endpoints, document, id, patched);
-      },
-    });
-    sendChange(reply, result, { data: patched });
+      edit: patched(endpointList(appId), id, objectBody(body), EndpointSchema),
+    }));
   }
 
   @Delete(':id')
-  async remove(
+  remove(
     @Param('appId') appId: string,
     @Param('id') id: string,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const context = await this.requests.write(req);
-    const result = await this.store.change({
-      ...context,
+    return this.entries.write(req, reply, () => ({
       summary: `removed endpoint ${id} of application ${appId}`,
-      edit: (document) => removeEntry(endpointList(appId), document, id),
-    });
-    sendChange(reply, result);
+      edit: removed(endpointList(appId), id),
+    }));
   }
 }

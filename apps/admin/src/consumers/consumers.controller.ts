@@ -2,17 +2,10 @@ import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Req, Res } from
 import { ApiKeySchema } from '@aigw/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { validateEntry } from '../config-store/config-document';
-import { ConfigStoreService } from '../config-store/config-store.service';
 import type { JsonObject } from '../config-store/config-revision';
-import {
-  addEntry,
-  consumerList,
-  findEntry,
-  removeEntry,
-  replaceEntry,
-} from '../config-store/document-entries';
-import { applyMergePatch } from '../config-store/merge-patch';
-import { AdminRequests, sendChange, objectBody, withVersion } from '../http/admin-requests';
+import { consumerList, findEntry } from '../config-store/document-entries';
+import { objectBody } from '../http/admin-requests';
+import { EntryResource, added, patched, removed, replaced } from '../http/entry-resource';
 import { REVOKED_SHA256, consumerView, newKey, withKey } from './consumer-keys';
 
 /**
@@ -23,152 +16,121 @@ import { REVOKED_SHA256, consumerView, newKey, withKey } from './consumer-keys';
  */
 @Controller('admin/v1/consumers')
 export class ConsumersController {
-  constructor(
-    private readonly store: ConfigStoreService,
-    private readonly requests: AdminRequests,
-  ) {}
+  constructor(private readonly entries: EntryResource) {}
 
   @Get()
-  async list(
+  list(
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ data: JsonObject[] }> {
-    await this.requests.principal(req);
-    const active = await this.store.active();
-    return withVersion(reply, active.version, { data: consumerList.read(active.document).map(consumerView) });
+    return this.entries.read(req, reply, (document) => ({
+      data: consumerList.read(document).map(consumerView),
+    }));
   }
 
   @Get(':id')
-  async get(
+  get(
     @Param('id') id: string,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JsonObject> {
-    await this.requests.principal(req);
-    const active = await this.store.active();
-    return withVersion(reply, active.version, consumerView(findEntry(consumerList, active.document, id)));
+    return this.entries.read(req, reply, (document) => consumerView(findEntry(consumerList, document, id)));
   }
 
   @Post()
-  async create(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const context = await this.requests.write(req);
-    const given = objectBody(body);
-    const generated = given.sha256 === undefined && given.env === undefined ? newKey() : null;
-    const consumer = validateEntry(
-      ApiKeySchema,
-      generated ? withKey(given, generated.sha256) : given,
-      'consumer',
-    );
-    const result = await this.store.change({
-      ...context,
-      summary: `added consumer ${String(consumer.id)}`,
-      edit: (document) => addEntry(consumerList, document, consumer),
+  create(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.entries.write(req, reply, () => {
+      const given = objectBody(body);
+      const generated = given.sha256 === undefined && given.env === undefined ? newKey() : null;
+      const consumer = validateEntry(
+        ApiKeySchema,
+        generated ? withKey(given, generated.sha256) : given,
+        consumerList.what,
+      );
+      return {
+        summary: `added consumer ${String(consumer.id)}`,
+        edit: added(consumerList, consumer),
+        created: true,
+        key: generated?.key,
+        view: consumerView,
+      };
     });
-    sendChange(reply, result, { data: consumerView(consumer), key: generated?.key, created: true });
   }
 
   @Put(':id')
-  async replace(
+  replace(
     @Param('id') id: string,
     @Body() body: unknown,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const context = await this.requests.write(req);
-    const given = { id, ...objectBody(body) };
-    let consumer: JsonObject = given;
-    const result = await this.store.change({
-      ...context,
-      summary: `replaced consumer ${id}`,
-      edit: (document) => {
-        consumer = keepCredential(findEntry(consumerList, document, id), given);
-        validateEntry(ApiKeySchema, consumer, 'consumer');
-        return replaceEntry(consumerList, document, id, consumer);
-      },
+    return this.entries.write(req, reply, () => {
+      const given = { id, ...objectBody(body) };
+      return {
+        summary: `replaced consumer ${id}`,
+        edit: replaced(consumerList, id, (current) =>
+          validateEntry(ApiKeySchema, keepCredential(current, given), consumerList.what),
+        ),
+        view: consumerView,
+      };
     });
-    sendChange(reply, result, { data: consumerView(consumer) });
   }
 
   @Patch(':id')
-  async patch(
+  patch(
     @Param('id') id: string,
     @Body() body: unknown,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const context = await this.requests.write(req);
-    const patch = objectBody(body);
-    let consumer: JsonObject = {};
-    const result = await this.store.change({
-      ...context,
-      summary: `patched consumer ${id} (${Object.keys(patch).join(', ')})`,
-      edit: (document) => {
-        const current = findEntry(consumerList, document, id);
-        // Switching to `env` drops the digest (one credential per entry).
-        const base =
-          patch.env !== undefined && patch.env !== null ? { ...current, sha256: undefined } : current;
-        consumer = applyMergePatch(JSON.parse(JSON.stringify(base)) as JsonObject, patch) as JsonObject;
-        validateEntry(ApiKeySchema, consumer, 'consumer');
-        return replaceEntry(consumerList, document, id, consumer);
-      },
+    return this.entries.write(req, reply, () => {
+      const patch = objectBody(body);
+      // Switching to `env` drops the digest (one credential per entry).
+      const base = (current: JsonObject): JsonObject =>
+        JSON.parse(
+          JSON.stringify(
+            patch.env !== undefined && patch.env !== null ? { ...current, sha256: undefined } : current,
+          ),
+        ) as JsonObject;
+      return {
+        summary: `patched consumer ${id} (${Object.keys(patch).join(', ')})`,
+        edit: patched(consumerList, id, patch, ApiKeySchema, base),
+        view: consumerView,
+      };
     });
-    sendChange(reply, result, { data: consumerView(consumer) });
   }
 
   @Delete(':id')
-  async remove(
-    @Param('id') id: string,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const context = await this.requests.write(req);
-    const result = await this.store.change({
-      ...context,
+  remove(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.entries.write(req, reply, () => ({
       summary: `removed consumer ${id}`,
-      edit: (document) => removeEntry(consumerList, document, id),
-    });
-    sendChange(reply, result);
+      edit: removed(consumerList, id),
+    }));
   }
 
   /** A new key for the consumer, replacing the one it had; returned once, in `key`. */
   @Post(':id/keys')
-  async createKey(
-    @Param('id') id: string,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const context = await this.requests.write(req);
-    const generated = newKey();
-    let consumer: JsonObject = {};
-    const result = await this.store.change({
-      ...context,
-      summary: `new key for consumer ${id}`,
-      edit: (document) => {
-        consumer = withKey(findEntry(consumerList, document, id), generated.sha256);
-        return replaceEntry(consumerList, document, id, consumer);
-      },
+  createKey(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.entries.write(req, reply, () => {
+      const generated = newKey();
+      return {
+        summary: `new key for consumer ${id}`,
+        edit: replaced(consumerList, id, (current) => withKey(current, generated.sha256)),
+        created: true,
+        key: generated.key,
+        view: consumerView,
+      };
     });
-    sendChange(reply, result, { data: consumerView(consumer), key: generated.key, created: true });
   }
 
   /** Revokes the consumer's key: it keeps its settings, and no client authenticates as it. */
   @Delete(':id/keys')
-  async revokeKey(
-    @Param('id') id: string,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    const context = await this.requests.write(req);
-    let consumer: JsonObject = {};
-    const result = await this.store.change({
-      ...context,
+  revokeKey(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.entries.write(req, reply, () => ({
       summary: `revoked the key of consumer ${id}`,
-      edit: (document) => {
-        consumer = withKey(findEntry(consumerList, document, id), REVOKED_SHA256);
-        return replaceEntry(consumerList, document, id, consumer);
-      },
-    });
-    sendChange(reply, result, { data: consumerView(consumer) });
+      edit: replaced(consumerList, id, (current) => withKey(current, REVOKED_SHA256)),
+      view: consumerView,
+    }));
   }
 }
 

@@ -16,6 +16,7 @@ import { OpenApiController } from '../openapi/openapi.controller';
 import { VersionsController } from '../versions/versions.controller';
 import { AdminRequests } from './admin-requests';
 import { AdminServerInfo } from './admin-server-info';
+import { EntryResource } from './entry-resource';
 
 export interface AdminHttpDependencies {
   readonly store: ConfigStoreService;
@@ -48,6 +49,7 @@ export class AdminHttpModule {
         { provide: ConfigStoreService, useValue: deps.store },
         { provide: AdminAuthenticator, useValue: deps.auth },
         { provide: AdminRequests, useValue: new AdminRequests(deps.auth) },
+        EntryResource,
         { provide: ConfigFileSource, useValue: deps.file },
         { provide: AdminServerInfo, useValue: deps.info },
         { provide: BusClient, useValue: deps.bus },
