@@ -120,7 +120,8 @@ export class BusClient {
   /**
    * Every event of `subject`, in every subscriber: no queue group, so each replica hears it (what a
    * broadcast such as `config.changed` needs; handlers that share work use a service's queue group).
-   * The handler runs in a consumer span continuing the publisher's trace. Call after `connect()`.
+   * Over NATS the handler runs in a consumer span continuing the publisher's trace; in process, in the
+   * publisher's context. Call after `connect()`.
    */
   subscribe(subject: string, handler: (payload: unknown) => void): () => void {
     if (this.proxy instanceof InProcessClient)
