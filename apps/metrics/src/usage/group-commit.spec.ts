@@ -67,6 +67,36 @@ describe('GroupCommit', () => {
     expect(w.batches).toEqual([[1], [2, 3]]);
   });
 
+  it('settles a submission of several items once all are written, across batches, in order', async () => {
+    const w = gatedWrite();
+    const commit = new GroupCommit(w.write, { maxBatch: 2 });
+    const lone = commit.submit(1);
+    let whole: number[] | null = null;
+    const job = commit.submitAll([2, 3, 4]).then((results) => (whole = results));
+    w.release();
+    await settle();
+    expect(w.batches).toEqual([[1], [2, 3]]);
+    w.release();
+    await settle();
+    expect(whole).toBeNull(); // 4 is not written yet
+    w.release();
+    await expect(job).resolves.toEqual([20, 30, 40]);
+    await expect(lone).resolves.toBe(10);
+    expect(w.batches).toEqual([[1], [2, 3], [4]]);
+    await expect(commit.submitAll([])).resolves.toEqual([]);
+  });
+
+  it('rejects a submission when any write carrying its items fails', async () => {
+    const w = gatedWrite();
+    const commit = new GroupCommit(w.write, { maxBatch: 1 });
+    const job = commit.submitAll([1, 2]);
+    w.release();
+    await settle();
+    w.failNext(new Error('disk full'));
+    w.release();
+    await expect(job).rejects.toThrow('disk full');
+  });
+
   describe('with a linger', () => {
     beforeEach(() => jest.useFakeTimers());
     afterEach(() => jest.useRealTimers());

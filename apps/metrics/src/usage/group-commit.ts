@@ -16,11 +16,8 @@ export interface GroupCommitOptions {
  * rejects every item of its batch, so each caller (a queue job) is retried on its own terms.
  */
 export class GroupCommit<TItem, TResult> {
-  readonly #pending: Array<{
-    item: TItem;
-    resolve: (result: TResult) => void;
-    reject: (error: unknown) => void;
-  }> = [];
+  /** Items waiting for a write, each with the submission it belongs to and its place in it. */
+  readonly #pending: Array<{ item: TItem; submission: Submission<TResult>; index: number }> = [];
   readonly #maxBatch: number;
   readonly #lingerMs: number;
   #writing = false;
@@ -36,8 +33,23 @@ export class GroupCommit<TItem, TResult> {
   }
 
   submit(item: TItem): Promise<TResult> {
-    return new Promise<TResult>((resolve, reject) => {
-      this.#pending.push({ item, resolve, reject });
+    return this.submitAll([item]).then((results) => results[0] as TResult);
+  }
+
+  /**
+   * Several items (the records of one queue job) under one promise: their results in order, or the
+   * first failure of a write that carried any of them.
+   */
+  submitAll(items: readonly TItem[]): Promise<TResult[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    return new Promise<TResult[]>((resolve, reject) => {
+      const submission: Submission<TResult> = {
+        results: new Array<TResult>(items.length),
+        left: items.length,
+        resolve,
+        reject,
+      };
+      items.forEach((item, index) => this.#pending.push({ item, submission, index }));
       if (this.#writing) return;
       if (this.#lingerMs <= 0 || this.#pending.length >= this.#maxBatch) this.#drain();
       else this.#lingering ??= setTimeout(() => this.#drain(), this.#lingerMs);
@@ -57,12 +69,24 @@ export class GroupCommit<TItem, TResult> {
     const batch = this.#pending.splice(0, this.#maxBatch);
     this.write(batch.map((entry) => entry.item))
       .then(
-        (results) => batch.forEach((entry, i) => entry.resolve(results[i])),
-        (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+        (results) =>
+          batch.forEach(({ submission, index }, i) => {
+            submission.results[index] = results[i] as TResult;
+            if (--submission.left === 0) submission.resolve(submission.results);
+          }),
+        (error: unknown) => batch.forEach(({ submission }) => submission.reject(error)),
       )
       .finally(() => {
         this.#writing = false;
         this.#drain();
       });
   }
+}
+
+/** One `submitAll`: settles once every item is written, or at the first failed write. */
+interface Submission<TResult> {
+  readonly results: TResult[];
+  left: number;
+  readonly resolve: (results: TResult[]) => void;
+  readonly reject: (error: unknown) => void;
 }

@@ -71,15 +71,18 @@ export class UsageProcessor implements OnApplicationBootstrap, BeforeApplication
   async handle(job: Job<unknown>): Promise<UsageJobOutcome[]> {
     if (this.#stopping) throw new Error('the metrics service is stopping; the job will be retried');
     const records = this.#records(job);
-    const recording = Promise.all(
-      records.map((data, i): Promise<UsageJobOutcome> => {
-        const event = this.#parse(job, data, records.length > 1 ? i : null);
-        if (event === null) return Promise.resolve('malformed');
-        return this.#batches
-          .submit({ event, bucketStart: minuteOf(event.finishedAt, this.clock.now()) })
-          .then((counted): UsageJobOutcome => (counted ? 'counted' : 'duplicate'));
-      }),
+    const events = records.map((data, i) => this.#parse(job, data, records.length > 1 ? i : null));
+    const entries = events.flatMap((event) =>
+      event === null ? [] : [{ event, bucketStart: minuteOf(event.finishedAt, this.clock.now()) }],
     );
+    // One promise for the job's records, however many: they go into the group commit together.
+    const recording = this.#batches.submitAll(entries).then((counted) => {
+      let next = 0;
+      return events.map((event): UsageJobOutcome => {
+        if (event === null) return 'malformed';
+        return counted[next++] ? 'counted' : 'duplicate';
+      });
+    });
     this.#running.add(recording);
     try {
       return await recording;
