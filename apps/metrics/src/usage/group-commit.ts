@@ -33,7 +33,7 @@ export class GroupCommit<TItem, TResult> {
   }
 
   submit(item: TItem): Promise<TResult> {
-    return this.submitAll([item]).then((results) => results[0] as TResult);
+    return this.submitAll([item]).then((results) => results[0]);
   }
 
   /**
@@ -71,7 +71,7 @@ export class GroupCommit<TItem, TResult> {
       .then(
         (results) =>
           batch.forEach(({ submission, index }, i) => {
-            submission.results[index] = results[i] as TResult;
+            submission.results[index] = results[i];
             if (--submission.left === 0) submission.resolve(submission.results);
           }),
         (error: unknown) => batch.forEach(({ submission }) => submission.reject(error)),
