@@ -8,7 +8,7 @@ import type {
   ProviderResponse,
   ProviderStream,
 } from '../provider-adapter.interface';
-import type { UpstreamHttpClient } from '../upstream/upstream-http.client';
+import type { UpstreamCall, UpstreamHttpClient } from '../upstream/upstream-http.client';
 import { UpstreamFailure } from '../upstream/upstream-failure.error';
 import type { VendorErrorParser } from '../upstream/upstream-outcome.mapper';
 import { encodeEmbeddings, requestedEncoding } from './openai-embeddings.mapper';
@@ -99,21 +99,26 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
     );
   }
 
+  /** The upstream request of an operation: this endpoint's URL, auth, timeout and network rule. */
+  private call(operation: ProviderOperation, body: OpenAiRequestBody, signal: AbortSignal): UpstreamCall {
+    return {
+      url: this.urlFor(OPENAI_PATHS[operation]),
+      headers: this.authHeaders(),
+      body,
+      timeoutMs: this.endpoint.timeoutMs,
+      allowPrivateNetwork: this.endpoint.allowPrivateNetwork,
+      signal,
+      parseError: this.parseError,
+    };
+  }
+
   private async complete(
     operation: ProviderOperation,
     body: OpenAiRequestBody,
     signal: AbortSignal,
   ): Promise<ProviderResponse> {
     const upstreamBody = toUpstreamBody(operation, body, this.endpoint, false, this.dialect);
-    const reply = await this.http.postJson({
-      url: this.urlFor(OPENAI_PATHS[operation]),
-      headers: this.authHeaders(),
-      body: upstreamBody,
-      timeoutMs: this.endpoint.timeoutMs,
-      allowPrivateNetwork: this.endpoint.allowPrivateNetwork,
-      signal,
-      parseError: this.parseError,
-    });
+    const reply = await this.http.postJson(this.call(operation, upstreamBody, signal));
     if (typeof reply.json !== 'object' || reply.json === null || Array.isArray(reply.json))
       throw new UpstreamFailure(
         'server_error',
@@ -134,15 +139,7 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
     signal: AbortSignal,
   ): Promise<ProviderStream> {
     const upstreamBody = toUpstreamBody(operation, body, this.endpoint, true, this.dialect);
-    const reply = await this.http.postStream({
-      url: this.urlFor(OPENAI_PATHS[operation]),
-      headers: this.authHeaders(),
-      body: upstreamBody,
-      timeoutMs: this.endpoint.timeoutMs,
-      allowPrivateNetwork: this.endpoint.allowPrivateNetwork,
-      signal,
-      parseError: this.parseError,
-    });
+    const reply = await this.http.postStream(this.call(operation, upstreamBody, signal));
     const sink: StreamUsageSink = { usage: null };
     return {
       status: reply.status,
