@@ -102,11 +102,8 @@ export class UpstreamHttpClient {
   ): Promise<number> {
     const deadline = new Deadline(timeoutMs, NOT_CANCELLED);
     try {
-      if (!allowPrivateNetwork) {
-        const literal = ipLiteral(new URL(url).hostname);
-        if (literal !== null && isPrivateAddress(literal))
-          throw new PrivateNetworkRefused(new URL(url).hostname, literal);
-      }
+      const refused = this.refusedAddress(allowPrivateNetwork, url);
+      if (refused !== null) throw refused;
       const response = await request(url, {
         method: 'GET',
         headers,
@@ -145,7 +142,7 @@ export class UpstreamHttpClient {
   }
 
   private send(call: UpstreamCall, accept: string, signal: CallSignal): Promise<Dispatcher.ResponseData> {
-    const refused = this.refusedAddress(call);
+    const refused = this.refusedAddress(call.allowPrivateNetwork, call.url);
     if (refused !== null) return Promise.reject(refused);
     return request(call.url, {
       method: 'POST',
@@ -166,7 +163,7 @@ export class UpstreamHttpClient {
    */
   private exchange(call: UpstreamCall, signal: CallSignal): Promise<JsonExchange> {
     const url = new URL(call.url);
-    const refused = this.refusedAddress(call, url);
+    const refused = this.refusedAddress(call.allowPrivateNetwork, url);
     if (refused !== null) return Promise.reject(refused);
     const { origin, pathname, search } = url;
     const dispatcher = call.allowPrivateNetwork ? this.privateAgent : this.publicAgent;
@@ -188,9 +185,9 @@ export class UpstreamHttpClient {
   }
 
   /** An IP literal is connected to without a lookup, so a private one is refused here. */
-  private refusedAddress(call: UpstreamCall, url?: URL): PrivateNetworkRefused | null {
-    if (call.allowPrivateNetwork) return null;
-    const { hostname } = url ?? new URL(call.url);
+  private refusedAddress(allowPrivateNetwork: boolean, url: string | URL): PrivateNetworkRefused | null {
+    if (allowPrivateNetwork) return null;
+    const { hostname } = typeof url === 'string' ? new URL(url) : url;
     const literal = ipLiteral(hostname);
     return literal !== null && isPrivateAddress(literal)
       ? new PrivateNetworkRefused(hostname, literal)
