@@ -1,18 +1,52 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** A free loopback TCP port (for services that must be told their port in advance). */
+/**
+ * A free loopback TCP port, for a service that must be told its port before it starts. Picked below
+ * the kernel's ephemeral range: `listen(0)` would pick inside it, where any process's outgoing
+ * connection (to NATS, Redis, Postgres) may take the port as its local end between this check and the
+ * service's bind, which then fails with EADDRINUSE. No port is handed out twice by one test process.
+ */
 export async function freePort(): Promise<number> {
+  const [low, high] = reservedRange();
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free loopback port in ${low}-${high}`);
+}
+
+const handedOut = new Set<number>();
+
+/** Ports no outgoing connection takes: from 10000 up to the ephemeral range (Linux: 32768 by default). */
+function reservedRange(): [number, number] {
+  let ephemeralLow = 32_768;
+  try {
+    ephemeralLow = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+    );
+  } catch {
+    // not Linux: macOS and Windows start their ephemeral ranges at 49152
+  }
+  return [10_000, Math.max(ephemeralLow, 11_000)];
+}
+
+async function canListen(port: number): Promise<boolean> {
   const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  server.listen(port, '127.0.0.1');
+  const bound = await Promise.race([
+    once(server, 'listening').then(() => true),
+    once(server, 'error').then(() => false),
+  ]);
+  if (!bound) return false;
   server.close();
   await once(server, 'close');
-  return port;
+  return true;
 }
 
 /** A child Node process whose output is kept (and shown if the test fails to start it). */

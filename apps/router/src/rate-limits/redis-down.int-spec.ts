@@ -1,27 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import Redis from 'ioredis';
 import { GatewayError } from '@aigw/contracts';
 import type { MockLlm } from '@aigw/mock-llm';
 import { startMockLlm } from '@aigw/mock-llm';
+import { ThrowawayRedis } from '@aigw/testing';
 import type { RouterUnderTest } from '../test/router-harness';
 import { chatBody, rejectionOf, routeRequest, startRouter } from '../test/router-harness';
-
-/**
- * Redis going away under the limiter. The spec runs its own throw-away redis-server (never the shared
- * one) and kills it: fail-open keeps serving, limited per process; fail-closed answers 503. Either
- * way every answer comes within the Redis command timeout, never a hang.
- */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
 
 /** Settles with the outcome of `promise`, or rejects if it takes longer than `ms` (a hang). */
 function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -32,46 +14,23 @@ function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, hang]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Redis going away under the limiter. The spec runs its own throw-away redis-server (never the shared
+ * one) and kills it: fail-open keeps serving, limited per process; fail-closed answers 503. Either
+ * way every answer comes within the Redis command timeout, never a hang.
+ */
 describe('rate limits when Redis goes down', () => {
   let mock: MockLlm;
-  let redis: ChildProcess;
-  let redisUrl: string;
+  let redis: ThrowawayRedis;
   const routers: RouterUnderTest[] = [];
 
   beforeAll(async () => {
     mock = await startMockLlm({ port: 0 });
-    const port = await freePort();
-    redis = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    redisUrl = `redis://127.0.0.1:${port}`;
-    const probe = new Redis(redisUrl, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    probe.on('error', () => undefined);
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        await probe.connect();
-        await probe.ping();
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        probe.disconnect();
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
-    probe.disconnect();
+    redis = await ThrowawayRedis.start();
   });
   afterAll(async () => {
     await Promise.all(routers.map((r) => r.close()));
-    if (redis.exitCode === null) redis.kill('SIGKILL');
+    await redis.kill();
     await mock.close();
   });
 
@@ -86,7 +45,7 @@ describe('rate limits when Redis goes down', () => {
         },
       ],
       mockLlmUrl: null,
-      redisUrl,
+      redisUrl: redis.url,
       redisPrefix: `aigw.test.down.${redisDown}.${process.pid}`,
       config: { rateLimiting: { redisDown } },
     });
@@ -102,8 +61,7 @@ describe('rate limits when Redis goes down', () => {
     expect((await chat(open)).rateLimit?.requests?.remaining).toBe(1);
     expect((await chat(closed)).rateLimit?.requests?.remaining).toBe(1);
 
-    redis.kill('SIGKILL');
-    await once(redis, 'exit');
+    await redis.kill();
 
     // Fail-open: the local limiter takes over with the same rules (a fresh count in this process).
     const served = await withinMs(chat(open), 2_000);

@@ -1,12 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
 import type { MockLlm } from '@aigw/mock-llm';
 import { startMockLlm } from '@aigw/mock-llm';
+import { ThrowawayRedis } from '@aigw/testing';
 import type { RouterUnderTest } from '../test/router-harness';
 import { chatBody, routeRequest, startRouter } from '../test/router-harness';
 import type { RoutingStateStore } from './routing-state.store';
@@ -23,33 +19,6 @@ async function poll(check: () => boolean, what: string, timeoutMs = 5_000): Prom
     await new Promise((resolve) => setImmediate(resolve));
   }
   return performance.now() - started;
-}
-
-/** A free loopback port (libs/testing is not open to apps). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Polls until a redis-server answers PING on `port`. */
-async function waitForRedis(port: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const client = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    client.on('error', () => undefined);
-    const up = await client
-      .connect()
-      .then(() => client.ping())
-      .then(() => true)
-      .catch(() => false);
-    client.disconnect();
-    if (up) return;
-    if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 jest.setTimeout(30_000);
@@ -183,32 +152,20 @@ describe('routing state shared by router replicas through Redis', () => {
   });
 
   describe('with Redis down', () => {
-    let server: ChildProcess | null = null;
+    let server: ThrowawayRedis | null = null;
     afterEach(async () => {
-      if (server !== null && server.exitCode === null && server.signalCode === null) {
-        const exit = once(server, 'exit');
-        server.kill('SIGKILL');
-        await exit;
-      }
+      await server?.kill();
       server = null;
     });
 
     it('starts, keeps routing on local state and never hangs when Redis goes away', async () => {
-      const port = await freePort();
-      const own = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
-        stdio: 'ignore',
-      });
-      server = own;
-      await waitForRedis(port);
-
+      const own = (server = await ThrowawayRedis.start());
       const router = await replica({
         applications: app(),
         prefix: `${PREFIX}-down`,
-        redisUrl: `redis://127.0.0.1:${port}`,
+        redisUrl: own.url,
       });
-      const exit = once(own, 'exit');
-      own.kill('SIGKILL');
-      await exit;
+      await own.kill();
 
       mock.control.script('primary', [{ status: 429, retryAfter: '30' }]);
       expect((await chat(router)).endpointId).toBe('backup');
