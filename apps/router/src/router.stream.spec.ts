@@ -24,7 +24,9 @@ describe('router: streaming routes against the mock LLM', () => {
       ...(streamIdleTimeoutMs ? { streamIdleTimeoutMs } : {}),
     });
   const chunks = (events: readonly RouterStreamEvent[]) =>
-    events.flatMap((e) => (e.kind === 'chunk' ? [JSON.parse(e.data) as Record<string, unknown>] : []));
+    events.flatMap((e) =>
+      e.kind === 'chunks' ? e.data.map((d) => JSON.parse(d) as Record<string, unknown>) : [],
+    );
 
   beforeAll(async () => {
     mock = await startMockLlm({ port: 0 });
@@ -52,7 +54,7 @@ describe('router: streaming routes against the mock LLM', () => {
       model: 'mock-stream',
       retries: 0,
     });
-    expect(events.slice(1, -1).every((e) => e.kind === 'chunk')).toBe(true);
+    expect(events.slice(1, -1).every((e) => e.kind === 'chunks')).toBe(true);
     const content = chunks(events)
       .map((c) => (c.choices as { delta?: { content?: string } }[])[0]?.delta?.content ?? '')
       .join('');
@@ -65,7 +67,7 @@ describe('router: streaming routes against the mock LLM', () => {
     expect(mock.control.requests('a')[0].body).toMatchObject({ model: 'mock-stream', stream: true });
   });
 
-  it('passes chunk text through byte for byte', async () => {
+  it('passes chunk text through byte for byte, the chunks of one upstream read in one message', async () => {
     router = await start([endpoint('a')]);
     const odd = [
       '{ "id" : "x",  "choices":[{"delta":{"content":"é"}}] }',
@@ -77,7 +79,7 @@ describe('router: streaming routes against the mock LLM', () => {
     const { events, error } = await collect(router.controller.chatStream(routeRequest('chat', chatBody())));
     expect(error).toBeNull();
     expect(events.slice(1)).toEqual([
-      ...odd.map((data) => ({ kind: 'chunk', data })),
+      { kind: 'chunks', data: odd },
       { kind: 'end', usage: null },
     ]);
   });
@@ -128,7 +130,7 @@ describe('router: streaming routes against the mock LLM', () => {
     mock.control.script('a', [behaviour]);
     const { events, error } = await collect(router.controller.chatStream(routeRequest('chat', chatBody())));
     expect(events[0]).toMatchObject({ kind: 'start', endpointId: 'a' });
-    expect(events.slice(1)).toHaveLength(chunkCount);
+    expect(chunks(events)).toHaveLength(chunkCount);
     expect(error).toBeInstanceOf(GatewayError);
     expect(error).toMatchObject({ code: 'upstream_error' });
     expect((error as GatewayError).message).toContain(message);
@@ -139,7 +141,7 @@ describe('router: streaming routes against the mock LLM', () => {
     router = await start([endpoint('a')], 100);
     mock.control.script('a', [{ chunkDelayMs: 2_000 }]);
     const { events, error } = await collect(router.controller.chatStream(routeRequest('chat', chatBody())));
-    expect(events.map((e) => e.kind)).toEqual(['start', 'chunk']);
+    expect(events.map((e) => e.kind)).toEqual(['start', 'chunks']);
     expect(error).toMatchObject({ code: 'upstream_timeout', message: 'endpoint a sent nothing for 100 ms' });
     await mock.control.waitFor((requests) => requests.some((r) => r.instance === 'a' && r.aborted));
   });
@@ -150,7 +152,7 @@ describe('router: streaming routes against the mock LLM', () => {
     const stream = router.controller.chatStream(routeRequest('chat', chatBody()));
     let seenChunk: () => void = () => undefined;
     const firstChunk = new Promise<void>((resolve) => (seenChunk = resolve));
-    const subscription = stream.subscribe({ next: (event) => event.kind === 'chunk' && seenChunk() });
+    const subscription = stream.subscribe({ next: (event) => event.kind === 'chunks' && seenChunk() });
     await firstChunk;
     subscription.unsubscribe();
 

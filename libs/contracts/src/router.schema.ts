@@ -45,8 +45,9 @@ export type RouteResult = z.infer<typeof RouteResultSchema>;
 
 /**
  * Messages of the streaming subjects, in order: one `start` (after an endpoint accepted the request,
- * so failover is over), any number of `chunk` (the JSON text of one OpenAI chunk, passed through
- * without re-serialising), one `end`, then the stream completes. A failure after `start` errors it.
+ * so failover is over), any number of `chunks` (the JSON texts of the OpenAI chunks of one upstream
+ * read, passed through without re-serialising: one message for a burst, not one a chunk), one `end`,
+ * then the stream completes. A failure after `start` errors it.
  */
 export const RouterStreamEventSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -58,7 +59,7 @@ export const RouterStreamEventSchema = z.discriminatedUnion('kind', [
     retries: z.number().int().nonnegative(),
     rateLimit: RateLimitStatusSchema.optional(),
   }),
-  z.object({ kind: z.literal('chunk'), data: z.string() }),
+  z.object({ kind: z.literal('chunks'), data: z.array(z.string()).min(1).readonly() }),
   /** Last message of a stream that ended well: the usage the upstream reported, if it did. */
   z.object({ kind: z.literal('end'), usage: UsageSchema.nullable() }),
 ]);

@@ -26,11 +26,13 @@ export interface ProviderStream {
   readonly model: string;
   /**
    * The JSON text of each OpenAI chunk up to the end of the answer (`[DONE]` excluded): passed through
-   * unchanged from OpenAI-compatible upstreams, translated from the events of the others. Throws an
-   * `UpstreamFailure` if the upstream cuts the stream, sends a malformed chunk or an error event. Abort
-   * the signal to stop it.
+   * unchanged from OpenAI-compatible upstreams, translated from the events of the others. In batches,
+   * never empty: the chunks of one upstream read travel on together (to the gateway, over the bus, into
+   * one socket write), so a burst costs one pass down the pipeline instead of one a chunk; a model that
+   * streams token by token gives batches of one. Throws an `UpstreamFailure` if the upstream cuts the
+   * stream, sends a malformed chunk or an error event. Abort the signal to stop it.
    */
-  readonly chunks: AsyncIterable<string>;
+  readonly chunks: AsyncIterable<readonly string[]>;
   /** The usage of the final usage chunk, once the stream has ended; null if the upstream sent none. */
   usage(): Usage | null;
 }

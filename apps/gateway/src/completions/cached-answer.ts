@@ -26,9 +26,8 @@ export function sendCachedAnswer(
   void reply.hijack();
   const sse = new SseWriter(reply.raw);
   sse.open({ 'x-request-id': String(request.id), ...headers });
-  for (const chunk of replayChunks(hit.body, streamOptions?.include_usage === true)) {
-    options.onChunk(chunk);
-    sse.data(chunk);
-  }
+  const chunks = replayChunks(hit.body, streamOptions?.include_usage === true);
+  for (const chunk of chunks) options.onChunk(chunk);
+  sse.data(chunks);
   sse.done();
 }

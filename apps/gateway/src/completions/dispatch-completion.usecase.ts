@@ -248,12 +248,14 @@ export class DispatchCompletion {
               });
             } else if (!started) {
               return;
-            } else if (event.kind === 'chunk') {
+            } else if (event.kind === 'chunks') {
               usage.firstToken();
-              followUp.chunk(event.data);
-              if (keepPayloads) chunks.push(event.data);
+              for (const chunk of event.data) {
+                followUp.chunk(chunk);
+                if (keepPayloads) chunks.push(chunk);
+                assembly?.add(chunk);
+              }
               sse.data(event.data);
-              assembly?.add(event.data);
             } else {
               usage.upstreamEnded();
               usage.tokens(event.usage);

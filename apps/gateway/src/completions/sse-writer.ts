@@ -23,10 +23,12 @@ export class SseWriter {
   }
 
   /**
-   * Frames relayed in one turn of the event loop (an upstream read often carries several) leave in one
-   * write: the socket is corked at the first and uncorked once the turn's callbacks are done.
+   * One `data:` frame a chunk, all in one write (a chunked-encoding chunk each write would add a size
+   * line and a CRLF, and a buffer to the socket's writev). Writes of one turn of the event loop leave
+   * together too: the socket is corked at the first and uncorked once the turn's callbacks are done, so
+   * a `done()` right after joins them.
    */
-  data(json: string): void {
+  data(chunks: readonly string[]): void {
     if (!this.#corked) {
       this.#corked = true;
       this.res.cork();
@@ -35,7 +37,9 @@ export class SseWriter {
         this.res.uncork();
       });
     }
-    this.res.write(`data: ${json}\n\n`);
+    let frames = '';
+    for (const chunk of chunks) frames += `data: ${chunk}\n\n`;
+    this.res.write(frames);
   }
 
   done(): void {

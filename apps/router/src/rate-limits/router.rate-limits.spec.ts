@@ -324,11 +324,13 @@ describe('router: rate limits and quotas (in memory, as in embedded mode)', () =
       const subscription = router!.controller
         .chatStream(routeRequest('chat', chatBody({ stream: true, max_tokens: 500 })))
         .subscribe((event) => {
-          if (event.kind !== 'chunk') return;
-          const delta = (JSON.parse(event.data) as { choices: { delta: { content?: string } }[] }).choices[0]
-            ?.delta;
-          if (delta?.content) produced.push(delta.content);
-          if (produced.length === 2) {
+          if (event.kind !== 'chunks') return;
+          for (const data of event.data) {
+            const delta = (JSON.parse(data) as { choices: { delta: { content?: string } }[] }).choices[0]
+              ?.delta;
+            if (delta?.content) produced.push(delta.content);
+          }
+          if (produced.length >= 2) {
             subscription.unsubscribe();
             resolve();
           }

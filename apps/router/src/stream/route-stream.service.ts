@@ -41,9 +41,13 @@ export class RouteStreamService {
     tagConfigSnapshot(snapshot);
     const plan = this.table.plan(request.applicationId, operation);
     return new Observable<RouterStreamEvent>((subscriber) => {
-      const abort = new AbortController();
-      void this.pump(operation, request, plan, snapshot, subscriber, abort);
-      return () => abort.abort();
+      const call: UpstreamCall = { abort: new AbortController(), ended: false };
+      void this.pump(operation, request, plan, snapshot, subscriber, call);
+      // A consumer gone or a failure: cancel the upstream call. One that ended has nothing to cancel (and
+      // an abort would build an AbortError, stack trace included, for every stream).
+      return () => {
+        if (!call.ended) call.abort.abort();
+      };
     });
   }
 
@@ -53,8 +57,9 @@ export class RouteStreamService {
     plan: RoutePlan,
     snapshot: ConfigSnapshot,
     subscriber: Subscriber<RouterStreamEvent>,
-    abort: AbortController,
+    call: UpstreamCall,
   ): Promise<void> {
+    const { abort } = call;
     const { signal } = abort;
     let ticket: RateLimitTicket | null = null;
     let endpointId: string | null = null;
@@ -91,10 +96,11 @@ export class RouteStreamService {
         snapshot.config.server.streamIdleTimeoutMs,
         () => abort.abort(),
       )) {
-        produced?.add(data);
+        if (produced !== null) for (const chunk of data) produced.add(chunk);
         if (subscriber.closed) return;
-        subscriber.next({ kind: 'chunk', data });
+        subscriber.next({ kind: 'chunks', data });
       }
+      call.ended = true;
       subscriber.next({ kind: 'end', usage: stream.usage() });
       subscriber.complete();
     } catch (error) {
@@ -110,6 +116,12 @@ export class RouteStreamService {
       );
     }
   }
+}
+
+/** The upstream call of one stream: `ended` once the upstream finished its answer. */
+interface UpstreamCall {
+  readonly abort: AbortController;
+  ended: boolean;
 }
 
 /** Failures once the stream has started name the endpoint; failover errors are already final. */

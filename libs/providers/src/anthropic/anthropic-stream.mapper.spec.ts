@@ -22,7 +22,11 @@ describe('AnthropicStreamTranslator', () => {
   ])('%s (pieces of %s bytes) → role, deltas, finish, usage chunk', async (name, pieceSize) => {
     const expected = fixtureJson<Record<string, unknown>[]>(__dirname, `${name}.openai-chunks.json`);
     const { translator, result } = translate(fixtureText(__dirname, `${name}.sse`), true, pieceSize);
-    expect(await result).toEqual({ chunks: expected, error: null });
+    const { chunks, batchSizes, error } = await result;
+    expect({ chunks, error }).toEqual({ chunks: expected, error: null });
+    // The whole body in one read is one batch; many reads give a batch for each that completed a chunk.
+    if (pieceSize === undefined) expect(batchSizes).toEqual([expected.length]);
+    else expect(Math.min(...batchSizes)).toBeGreaterThan(0);
     const last = expected.at(-1) as { usage: Record<string, number> };
     expect(translator.usage()).toEqual(last.usage);
   });
@@ -30,7 +34,11 @@ describe('AnthropicStreamTranslator', () => {
   it('sends no usage chunk unless the client asked, but still reports the usage', async () => {
     const expected = fixtureJson<unknown[]>(__dirname, 'stream-text.openai-chunks.json');
     const { translator, result } = translate(fixtureText(__dirname, 'stream-text.sse'), false);
-    expect(await result).toEqual({ chunks: expected.slice(0, -1), error: null });
+    expect(await result).toEqual({
+      chunks: expected.slice(0, -1),
+      batchSizes: [expected.length - 1],
+      error: null,
+    });
     expect(translator.usage()).toEqual({ prompt_tokens: 25, completion_tokens: 15, total_tokens: 40 });
   });
 

@@ -26,7 +26,12 @@ describe('GeminiStreamTranslator', () => {
   ])('%s (pieces of %s bytes) → role, deltas, finish, usage chunk', async (name, pieceSize) => {
     const expected = fixtureJson<Record<string, unknown>[]>(__dirname, `${name}.openai-chunks.json`);
     const { translator, result } = translate(fixtureText(__dirname, `${name}.sse`), true, pieceSize);
-    expect(await result).toEqual({ chunks: expected, error: null });
+    const { chunks, batchSizes, error } = await result;
+    expect({ chunks, error }).toEqual({ chunks: expected, error: null });
+    // The whole body in one read is one batch, then the closing chunks once the body ended (Gemini's
+    // stream has no terminator); many reads give a batch for each that completed a chunk.
+    if (pieceSize === undefined) expect(batchSizes).toEqual([expected.length - 1, 1]);
+    else expect(Math.min(...batchSizes)).toBeGreaterThan(0);
     const { prompt_tokens, completion_tokens, total_tokens } = (
       expected.at(-1) as { usage: Record<string, number> }
     ).usage;
@@ -36,7 +41,11 @@ describe('GeminiStreamTranslator', () => {
   it('sends no usage chunk unless the client asked', async () => {
     const expected = fixtureJson<unknown[]>(__dirname, 'stream-text.openai-chunks.json');
     const { result } = translate(fixtureText(__dirname, 'stream-text.sse'), false);
-    expect(await result).toEqual({ chunks: expected.slice(0, -1), error: null });
+    expect(await result).toEqual({
+      chunks: expected.slice(0, -1),
+      batchSizes: [expected.length - 1],
+      error: null,
+    });
   });
 
   it('interleaves several candidates, each with its own role and finish chunk', async () => {

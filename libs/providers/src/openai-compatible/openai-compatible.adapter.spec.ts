@@ -86,13 +86,13 @@ describe('OpenAiCompatibleAdapter', () => {
     };
     const adapter = new OpenAiCompatibleAdapter(http, endpointFixture({ model: 'm' }), `${upstream.url}/v1`);
     const stream = await adapter.chatStream({ model: 'client', messages: [] }, signal);
-    const chunks: string[] = [];
-    for await (const data of stream.chunks) chunks.push(data);
+    const batches: (readonly string[])[] = [];
+    for await (const batch of stream.chunks) batches.push(batch);
 
     expect(upstream.requests[0].body).toEqual({ model: 'm', messages: [], stream: true });
     expect(upstream.requests[0].headers.accept).toBe('text/event-stream');
     expect(stream.model).toBe('m');
-    expect(chunks).toEqual([chunk, usage]);
+    expect(batches).toEqual([[chunk, usage]]); // one read: one batch
     expect(stream.usage()).toEqual({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 });
   });
 

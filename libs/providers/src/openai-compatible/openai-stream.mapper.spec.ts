@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { UpstreamFailure } from '../upstream/upstream-failure.error';
 import type { StreamUsageSink } from './openai-stream.mapper';
 import { openAiStreamChunks } from './openai-stream.mapper';
@@ -8,28 +9,49 @@ const CHUNK_2 =
   '{"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":" wörld"}}]}';
 const USAGE = '{"id":"c","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}';
 
-async function* bytes(
-  pieces: readonly (string | Uint8Array)[],
-  failAtEnd?: Error,
-): AsyncGenerator<Uint8Array> {
-  for (const piece of pieces) yield typeof piece === 'string' ? Buffer.from(piece) : piece;
-  if (failAtEnd) throw failAtEnd;
+/** A body delivering each piece as one read. */
+function bytes(pieces: readonly (string | Uint8Array)[], failAtEnd?: Error): Readable {
+  return Readable.from(
+    (function* () {
+      for (const piece of pieces) yield typeof piece === 'string' ? Buffer.from(piece) : piece;
+      if (failAtEnd) throw failAtEnd;
+    })(),
+    { objectMode: false },
+  );
 }
 
-async function collect(source: AsyncIterable<Uint8Array>, sink: StreamUsageSink = { usage: null }) {
+/** The chunks yielded, and the size of each batch they came in. */
+async function collect(source: Readable, sink: StreamUsageSink = { usage: null }) {
   const chunks: string[] = [];
+  const batches: number[] = [];
   try {
-    for await (const chunk of openAiStreamChunks(source, sink)) chunks.push(chunk);
-    return { chunks, error: null };
+    for await (const batch of openAiStreamChunks(source, sink)) {
+      chunks.push(...batch);
+      batches.push(batch.length);
+    }
+    return { chunks, batches, error: null };
   } catch (error) {
-    return { chunks, error };
+    return { chunks, batches, error };
   }
 }
 
 describe('openAiStreamChunks', () => {
   it('yields each chunk text unchanged and stops at [DONE]', async () => {
     const result = await collect(bytes([`data: ${CHUNK_1}\n\n`, `data: ${CHUNK_2}\n\ndata: [DONE]\n\n`]));
-    expect(result).toEqual({ chunks: [CHUNK_1, CHUNK_2], error: null });
+    expect(result).toEqual({ chunks: [CHUNK_1, CHUNK_2], batches: [1, 1], error: null });
+  });
+
+  it('yields the chunks of one network read as one batch, and no batch for a read without a whole chunk', async () => {
+    const burst = `data: ${CHUNK_1}\n\ndata: ${CHUNK_2}\n\ndata: ${USAGE}\n\n`;
+    const result = await collect(bytes([burst, ': ping\n\n', 'data: [DONE]\n\n']));
+    expect(result).toEqual({ chunks: [CHUNK_1, CHUNK_2, USAGE], batches: [3], error: null });
+  });
+
+  it('sends the chunks before a bad one in the same read, then fails', async () => {
+    const result = await collect(bytes([`data: ${CHUNK_1}\n\ndata: ${CHUNK_2}\n\ndata: {not json\n\n`]));
+    expect(result.chunks).toEqual([CHUNK_1, CHUNK_2]);
+    expect(result.batches).toEqual([2]);
+    expect((result.error as UpstreamFailure).reason).toContain('malformed');
   });
 
   it('reassembles chunks and multi-byte characters split across network reads', async () => {
@@ -38,7 +60,7 @@ describe('openAiStreamChunks', () => {
     );
     const pieces = Array.from({ length: wire.length }, (_, i) => wire.subarray(i, i + 1));
     const result = await collect(bytes(pieces));
-    expect(result).toEqual({ chunks: [CHUNK_1, CHUNK_2], error: null });
+    expect(result).toEqual({ chunks: [CHUNK_1, CHUNK_2], batches: [1, 1], error: null });
   });
 
   it('captures the usage of the final usage chunk', async () => {
@@ -50,6 +72,7 @@ describe('openAiStreamChunks', () => {
   it('accepts [DONE] without a final blank line', async () => {
     expect(await collect(bytes([`data: ${CHUNK_1}\n\ndata: [DONE]`]))).toEqual({
       chunks: [CHUNK_1],
+      batches: [1],
       error: null,
     });
   });

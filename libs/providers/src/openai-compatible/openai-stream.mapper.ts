@@ -1,4 +1,6 @@
 import type { Usage } from '@aigw/contracts';
+import type { Readable } from 'node:stream';
+import { readBody, settleBody } from '../upstream/upstream-body';
 import { SseParser } from '../upstream/sse.parser';
 import type { SseEvent } from '../upstream/sse.parser';
 import { UpstreamFailure } from '../upstream/upstream-failure.error';
@@ -15,31 +17,57 @@ const MAX_MESSAGE_CHARS = 500;
 
 /**
  * The JSON text of each chunk of an OpenAI SSE stream, unchanged, up to `[DONE]`
- * (https://platform.openai.com/docs/api-reference/chat-streaming). A cut connection, a stream that ends
- * without `[DONE]`, a chunk that is not a JSON object and an in-band error all throw an `UpstreamFailure`.
+ * (https://platform.openai.com/docs/api-reference/chat-streaming), a batch per network read. A cut
+ * connection, a stream that ends without `[DONE]`, a chunk that is not a JSON object and an in-band
+ * error all throw an `UpstreamFailure` (after the batch of the chunks before it).
  */
 export async function* openAiStreamChunks(
-  body: AsyncIterable<Uint8Array>,
+  body: Readable,
   sink: StreamUsageSink,
-): AsyncGenerator<string, void, undefined> {
+): AsyncGenerator<readonly string[], void, undefined> {
   const decoder = new TextDecoder();
   const parser = new SseParser();
+  let read: ReadChunks | null = null;
   try {
-    for await (const bytes of body) {
-      for (const event of parser.push(decoder.decode(bytes, { stream: true }))) {
-        if (event.data === OPENAI_STREAM_DONE) return;
-        yield chunkText(event, sink);
-      }
+    for await (const bytes of readBody(body)) {
+      read = readChunks(parser.push(decoder.decode(bytes, { stream: true })), sink);
+      if (read.chunks.length > 0) yield read.chunks;
+      if (read.failure !== null) throw read.failure;
+      if (read.done) return;
     }
   } catch (error) {
     if (error instanceof UpstreamFailure) throw error;
     throw new UpstreamFailure('connection_error', 'the upstream cut the stream');
+  } finally {
+    settleBody(body, read?.done === true);
   }
-  for (const event of [...parser.push(decoder.decode()), ...parser.end()]) {
-    if (event.data === OPENAI_STREAM_DONE) return;
-    yield chunkText(event, sink);
+  read = readChunks([...parser.push(decoder.decode()), ...parser.end()], sink);
+  if (read.chunks.length > 0) yield read.chunks;
+  if (read.failure !== null) throw read.failure;
+  if (!read.done)
+    throw new UpstreamFailure('connection_error', 'the upstream ended the stream before [DONE]');
+}
+
+interface ReadChunks {
+  /** The chunks of the events, up to `[DONE]` or the first bad one. */
+  readonly chunks: string[];
+  /** `[DONE]` came. */
+  readonly done: boolean;
+  /** What the first bad event failed with: thrown after the chunks before it have gone out. */
+  readonly failure: UpstreamFailure | null;
+}
+
+function readChunks(events: readonly SseEvent[], sink: StreamUsageSink): ReadChunks {
+  const chunks: string[] = [];
+  for (const event of events) {
+    if (event.data === OPENAI_STREAM_DONE) return { chunks, done: true, failure: null };
+    try {
+      chunks.push(chunkText(event, sink));
+    } catch (error) {
+      return { chunks, done: false, failure: error as UpstreamFailure };
+    }
   }
-  throw new UpstreamFailure('connection_error', 'the upstream ended the stream before [DONE]');
+  return { chunks, done: false, failure: null };
 }
 
 /** Validates one event as an OpenAI chunk and returns its text unchanged. */

@@ -66,7 +66,7 @@ function streamOf(chunks: string[], usage: Usage | null = USAGE): ProviderStream
     status: 200,
     model: 'gpt-x',
     chunks: (async function* () {
-      for (const chunk of chunks) yield chunk;
+      for (const chunk of chunks) yield [chunk];
     })(),
     usage: () => usage,
   };
@@ -160,7 +160,7 @@ describe('TracedProviderAdapter', () => {
     const stream = await traceProviderAdapter(adapter, endpoint, 'chat-app').chatStream(body, SIGNAL);
     expect(finished()).toHaveLength(0);
     const received: string[] = [];
-    for await (const chunk of stream.chunks) received.push(chunk);
+    for await (const batch of stream.chunks) received.push(...batch);
     expect(received).toEqual(['a', 'b', 'c']);
     const [span] = finished();
     expect(span?.attributes).toMatchObject({
@@ -190,7 +190,7 @@ describe('TracedProviderAdapter', () => {
       status: 200,
       model: 'gpt-x',
       chunks: (async function* () {
-        yield 'a';
+        yield ['a'];
         throw new UpstreamFailure('connection_error', 'cut');
       })(),
       usage: () => null,

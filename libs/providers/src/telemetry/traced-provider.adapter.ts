@@ -121,7 +121,7 @@ export class TracedProviderAdapter implements ProviderAdapter {
       this.#failed(span, labels, error, started);
       throw error;
     }
-    const observe = (chunks: AsyncIterable<string>) =>
+    const observe = (chunks: AsyncIterable<readonly string[]>) =>
       this.#observeChunks(chunks, span, labels, stream, started);
     return {
       status: stream.status,
@@ -132,22 +132,22 @@ export class TracedProviderAdapter implements ProviderAdapter {
   }
 
   async *#observeChunks(
-    chunks: AsyncIterable<string>,
+    chunks: AsyncIterable<readonly string[]>,
     span: Span,
     labels: CallLabels,
     stream: ProviderStream,
     started: number,
-  ): AsyncGenerator<string> {
+  ): AsyncGenerator<readonly string[]> {
     let firstAt: number | null = null;
     let finished = false;
     try {
-      for await (const chunk of chunks) {
+      for await (const batch of chunks) {
         if (firstAt === null) {
           firstAt = performance.now();
           genAiTimeToFirstToken.observe(this.#metricLabels(labels, stream.model), (firstAt - started) / 1000);
           span.addEvent('gen_ai.first_token');
         }
-        yield chunk;
+        yield batch;
       }
       finished = true;
       const usage = stream.usage();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { TranslationContext } from '../translation/openai-chat.types';
 
 /** A recorded fixture of a provider folder (`<provider>/fixtures/<name>`), as text. */
@@ -20,19 +21,30 @@ export function fixedContext(): TranslationContext {
 }
 
 /** A body that delivers `text` in pieces of `size` bytes (1 splits every event and character). */
-export async function* bodyOf(text: string, size = Number.MAX_SAFE_INTEGER, failAtEnd?: Error) {
+export function bodyOf(text: string, size = Number.MAX_SAFE_INTEGER, failAtEnd?: Error): Readable {
   const bytes = Buffer.from(text);
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
-  if (failAtEnd) throw failAtEnd;
+  return Readable.from(
+    (function* () {
+      for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+      if (failAtEnd) throw failAtEnd;
+    })(),
+    { objectMode: false },
+  );
 }
 
-/** Everything an async iterable yields before it ends or throws. */
-export async function drain(source: AsyncIterable<string>): Promise<{ chunks: unknown[]; error: unknown }> {
+/** Every chunk a stream yields before it ends or throws (parsed), and how many it yielded in each batch. */
+export async function drain(
+  source: AsyncIterable<readonly string[]>,
+): Promise<{ chunks: unknown[]; batchSizes: number[]; error: unknown }> {
   const chunks: unknown[] = [];
+  const batchSizes: number[] = [];
   try {
-    for await (const text of source) chunks.push(JSON.parse(text));
-    return { chunks, error: null };
+    for await (const batch of source) {
+      batchSizes.push(batch.length);
+      for (const text of batch) chunks.push(JSON.parse(text));
+    }
+    return { chunks, batchSizes, error: null };
   } catch (error) {
-    return { chunks, error };
+    return { chunks, batchSizes, error };
   }
 }

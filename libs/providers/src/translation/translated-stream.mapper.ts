@@ -1,5 +1,7 @@
 import type { Usage } from '@aigw/contracts';
 import type { SseEvent } from '../upstream/sse.parser';
+import type { Readable } from 'node:stream';
+import { readBody, settleBody } from '../upstream/upstream-body';
 import { SseParser } from '../upstream/sse.parser';
 import { UpstreamFailure } from '../upstream/upstream-failure.error';
 
@@ -16,30 +18,46 @@ export interface StreamTranslator {
 }
 
 /**
- * Reads a vendor's SSE body through a translator and yields OpenAI chunk texts. A cut connection throws
- * an `UpstreamFailure`; stopping the iteration releases the upstream body.
+ * Reads a vendor's SSE body through a translator and yields OpenAI chunk texts, a batch per network read
+ * (see `ProviderStream.chunks`). A cut connection throws an `UpstreamFailure`; so does an error event,
+ * after the batch of the chunks before it. Stopping the iteration releases the upstream body.
  */
 export async function* translatedChunks(
-  body: AsyncIterable<Uint8Array>,
+  body: Readable,
   translator: StreamTranslator,
-): AsyncGenerator<string, void, undefined> {
+): AsyncGenerator<readonly string[], void, undefined> {
   const decoder = new TextDecoder();
   const parser = new SseParser();
-  const source = body[Symbol.asyncIterator]();
+  const source = readBody(body);
+  let answered = false;
   try {
     for (;;) {
       const next = await nextBytes(source);
       const events = next.done
         ? [...parser.push(decoder.decode()), ...parser.end()]
         : parser.push(decoder.decode(next.value, { stream: true }));
-      for (const event of events) {
-        yield* translator.event(event);
-        if (translator.done) return yield* translator.end();
+      const chunks: string[] = [];
+      let failure: { error: unknown } | null = null;
+      let ended = next.done === true;
+      try {
+        for (const event of events) {
+          chunks.push(...translator.event(event));
+          if (translator.done) {
+            ended = true;
+            break;
+          }
+        }
+        if (ended) chunks.push(...translator.end());
+      } catch (error) {
+        failure = { error };
       }
-      if (next.done) return yield* translator.end();
+      answered = ended && failure === null;
+      if (chunks.length > 0) yield chunks;
+      if (failure !== null) throw failure.error;
+      if (ended) return;
     }
   } finally {
-    await source.return?.()?.catch(() => undefined);
+    settleBody(body, answered);
   }
 }
 

@@ -1,5 +1,6 @@
 import { context, propagation } from '@opentelemetry/api';
 import { EventEmitter } from 'node:events';
+import type { Readable } from 'node:stream';
 import { GatewayError } from '@aigw/contracts';
 import type { Dispatcher } from 'undici';
 import { Agent, errors, request, util } from 'undici';
@@ -42,7 +43,7 @@ export interface UpstreamStreamReply {
   readonly status: number;
   readonly headers: UpstreamHeaders;
   /** The raw body; aborting the call's signal destroys it. Idle gaps are the caller's to bound. */
-  readonly body: AsyncIterable<Uint8Array>;
+  readonly body: Readable;
 }
 
 export interface UpstreamHttpClientOptions {
