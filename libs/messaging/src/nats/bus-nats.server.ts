@@ -2,10 +2,10 @@ import type { MessageHandler, NatsOptions, WritePacket } from '@nestjs/microserv
 import { NatsContext, ServerNats } from '@nestjs/microservices';
 import type { Span } from '@opentelemetry/api';
 import { context } from '@opentelemetry/api';
-import type { Msg, NatsConnection, Subscription as NatsSubscription } from 'nats';
+import type { Msg, NatsConnection } from 'nats';
 import type { Observable } from 'rxjs';
 import { isObservable } from 'rxjs';
-import { cancelSubject, namespaced } from '../bus-record';
+import { EVERY_CANCEL_SUBJECT, cancelSubject, namespaced } from '../bus-record';
 import { NO_HANDLER_ERROR } from '../bus-errors';
 import { recordSpanError, startConsumerSpan, traceErrors } from '../bus-tracing';
 import type { DirectHandlers } from '../direct-handlers';
@@ -46,7 +46,11 @@ export class BusNatsServer extends ServerNats {
     } satisfies NatsOptions['options']);
   }
 
+  /** The streams being relayed, by their cancel subject: a cancel unsubscribes the handler's Observable. */
+  readonly #streams = new Map<string, () => void>();
+
   override bindEvents(client: NatsConnection): void {
+    client.subscribe(EVERY_CANCEL_SUBJECT, { callback: (_error, msg) => this.#streams.get(msg.subject)?.() });
     for (const [channel, handler] of this.getHandlers()) {
       const queue = (handler.extras?.queue as string | undefined) ?? this.busOptions.queue;
       client.subscribe(namespaced(this.busOptions.namespace, channel), {
@@ -126,11 +130,9 @@ export class BusNatsServer extends ServerNats {
     const subscription = this.send(stream.pipe(traceErrors(span)), publish);
     subscription.add(() => span.end());
     if (natsMsg.reply && !subscription.closed) {
-      const cancel: NatsSubscription = this.unwrap<NatsConnection>().subscribe(cancelSubject(natsMsg.reply), {
-        max: 1,
-        callback: () => subscription.unsubscribe(),
-      });
-      subscription.add(() => cancel.unsubscribe());
+      const cancel = cancelSubject(natsMsg.reply);
+      this.#streams.set(cancel, () => subscription.unsubscribe());
+      subscription.add(() => this.#streams.delete(cancel));
     }
     return undefined;
   }
