@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
  * service's bind, which then fails with EADDRINUSE. No port is handed out twice by one test process.
  */
 export async function freePort(): Promise<number> {
-  const [low, high] = reservedRange();
+  const [low, high] = (reserved ??= reservedRange());
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = low + Math.floor(Math.random() * (high - low));
     if (handedOut.has(port) || !(await canListen(port))) continue;
@@ -22,6 +22,7 @@ export async function freePort(): Promise<number> {
 }
 
 const handedOut = new Set<number>();
+let reserved: [number, number] | null = null;
 
 /** Ports no outgoing connection takes: from 10000 up to the ephemeral range (Linux: 32768 by default). */
 function reservedRange(): [number, number] {

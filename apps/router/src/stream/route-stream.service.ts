@@ -41,7 +41,7 @@ export class RouteStreamService {
     tagConfigSnapshot(snapshot);
     const plan = this.table.plan(request.applicationId, operation);
     return new Observable<RouterStreamEvent>((subscriber) => {
-      const call: UpstreamCall = { abort: new AbortController(), ended: false };
+      const call: StreamCall = { abort: new AbortController(), ended: false };
       void this.pump(operation, request, plan, snapshot, subscriber, call);
       // A consumer gone or a failure: cancel the upstream call. One that ended has nothing to cancel (and
       // an abort would build an AbortError, stack trace included, for every stream).
@@ -57,7 +57,7 @@ export class RouteStreamService {
     plan: RoutePlan,
     snapshot: ConfigSnapshot,
     subscriber: Subscriber<RouterStreamEvent>,
-    call: UpstreamCall,
+    call: StreamCall,
   ): Promise<void> {
     const { abort } = call;
     const { signal } = abort;
@@ -118,8 +118,8 @@ export class RouteStreamService {
   }
 }
 
-/** The upstream call of one stream: `ended` once the upstream finished its answer. */
-interface UpstreamCall {
+/** The upstream call behind one stream: `ended` once the upstream finished its answer. */
+interface StreamCall {
   readonly abort: AbortController;
   ended: boolean;
 }

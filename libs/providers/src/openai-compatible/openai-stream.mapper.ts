@@ -1,7 +1,7 @@
 import type { Usage } from '@aigw/contracts';
 import type { Readable } from 'node:stream';
-import { readBody, settleBody } from '../upstream/upstream-body';
-import { SseParser } from '../upstream/sse.parser';
+import type { StreamTranslator } from '../translation/translated-stream.mapper';
+import { translatedChunks } from '../translation/translated-stream.mapper';
 import type { SseEvent } from '../upstream/sse.parser';
 import { UpstreamFailure } from '../upstream/upstream-failure.error';
 import { toUsage } from './openai-usage.mapper';
@@ -17,57 +17,39 @@ const MAX_MESSAGE_CHARS = 500;
 
 /**
  * The JSON text of each chunk of an OpenAI SSE stream, unchanged, up to `[DONE]`
- * (https://platform.openai.com/docs/api-reference/chat-streaming), a batch per network read. A cut
- * connection, a stream that ends without `[DONE]`, a chunk that is not a JSON object and an in-band
- * error all throw an `UpstreamFailure` (after the batch of the chunks before it).
+ * (https://platform.openai.com/docs/api-reference/chat-streaming), a batch per network read: the
+ * translated streams' reader with a translator that passes chunks through. A cut connection, a stream
+ * that ends without `[DONE]`, a chunk that is not a JSON object and an in-band error all throw an
+ * `UpstreamFailure` (after the batch of the chunks before it).
  */
-export async function* openAiStreamChunks(
+export function openAiStreamChunks(
   body: Readable,
   sink: StreamUsageSink,
 ): AsyncGenerator<readonly string[], void, undefined> {
-  const decoder = new TextDecoder();
-  const parser = new SseParser();
-  let read: ReadChunks | null = null;
-  try {
-    for await (const bytes of readBody(body)) {
-      read = readChunks(parser.push(decoder.decode(bytes, { stream: true })), sink);
-      if (read.chunks.length > 0) yield read.chunks;
-      if (read.failure !== null) throw read.failure;
-      if (read.done) return;
-    }
-  } catch (error) {
-    if (error instanceof UpstreamFailure) throw error;
-    throw new UpstreamFailure('connection_error', 'the upstream cut the stream');
-  } finally {
-    settleBody(body, read?.done === true);
-  }
-  read = readChunks([...parser.push(decoder.decode()), ...parser.end()], sink);
-  if (read.chunks.length > 0) yield read.chunks;
-  if (read.failure !== null) throw read.failure;
-  if (!read.done)
-    throw new UpstreamFailure('connection_error', 'the upstream ended the stream before [DONE]');
+  return translatedChunks(body, new OpenAiPassThrough(sink));
 }
 
-interface ReadChunks {
-  /** The chunks of the events, up to `[DONE]` or the first bad one. */
-  readonly chunks: string[];
-  /** `[DONE]` came. */
-  readonly done: boolean;
-  /** What the first bad event failed with: thrown after the chunks before it have gone out. */
-  readonly failure: UpstreamFailure | null;
-}
+/** OpenAI chunks as they came, validated; `[DONE]` ends the answer. */
+class OpenAiPassThrough implements StreamTranslator {
+  done = false;
 
-function readChunks(events: readonly SseEvent[], sink: StreamUsageSink): ReadChunks {
-  const chunks: string[] = [];
-  for (const event of events) {
-    if (event.data === OPENAI_STREAM_DONE) return { chunks, done: true, failure: null };
-    try {
-      chunks.push(chunkText(event, sink));
-    } catch (error) {
-      return { chunks, done: false, failure: error as UpstreamFailure };
-    }
+  constructor(private readonly sink: StreamUsageSink) {}
+
+  event(event: SseEvent): readonly string[] {
+    if (event.data !== OPENAI_STREAM_DONE) return [chunkText(event, this.sink)];
+    this.done = true;
+    return [];
   }
-  return { chunks, done: false, failure: null };
+
+  end(): readonly string[] {
+    if (!this.done)
+      throw new UpstreamFailure('connection_error', 'the upstream ended the stream before [DONE]');
+    return [];
+  }
+
+  usage(): Usage | null {
+    return this.sink.usage;
+  }
 }
 
 /** Validates one event as an OpenAI chunk and returns its text unchanged. */
