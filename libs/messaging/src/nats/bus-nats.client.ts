@@ -6,6 +6,7 @@ import { JSONCodec, createInbox } from 'nats';
 import { cancelSubject, namespaced, splitRecord } from '../bus-record';
 import type { HeaderRecord } from '@aigw/observability';
 import type { UnaryReply, UnaryTransport } from '../unary-transport';
+import { coalesceWrites } from './coalesced-writes';
 import { fromNatsHeaders, toNatsHeaders } from './nats-headers';
 
 /** What BusNatsServer replies: Nest's packet (`id`, then `response` or `err`, `isDisposed` on the last). */
@@ -76,6 +77,20 @@ export class BusNatsClient extends ClientNats implements UnaryTransport {
 
   constructor(private readonly busOptions: BusNatsClientOptions) {
     super({ servers: busOptions.url, name: busOptions.name, maxReconnectAttempts: -1 });
+  }
+
+  /** The connection, its publishes of one event-loop turn written together (see coalesceWrites). */
+  override async createClient(): Promise<NatsConnection> {
+    const connection = (await super.createClient()) as NatsConnection;
+    coalesceWrites(connection);
+    return connection;
+  }
+
+  /** What was published is written before the connection closes (its write may wait for the turn's end). */
+  override async close(): Promise<void> {
+    const nc = this.natsClient as NatsConnection | null;
+    if (nc && !nc.isClosed()) await nc.flush().catch(() => undefined);
+    await super.close();
   }
 
   #replyInbox(nc: NatsConnection): ReplyInbox {

@@ -10,6 +10,7 @@ import { NO_HANDLER_ERROR } from '../bus-errors';
 import { recordSpanError, startConsumerSpan, traceErrors } from '../bus-tracing';
 import type { DirectHandlers } from '../direct-handlers';
 import { answerDirect } from '../direct-handlers';
+import { coalesceWrites } from './coalesced-writes';
 import { fromNatsHeaders } from './nats-headers';
 
 export interface BusNatsServerOptions {
@@ -48,6 +49,13 @@ export class BusNatsServer extends ServerNats {
 
   /** The streams being relayed, by their cancel subject: a cancel unsubscribes the handler's Observable. */
   readonly #streams = new Map<string, () => void>();
+
+  /** The connection, its replies of one event-loop turn written together (see coalesceWrites). */
+  override async createNatsClient(): Promise<NatsConnection> {
+    const connection = (await super.createNatsClient()) as NatsConnection;
+    coalesceWrites(connection);
+    return connection;
+  }
 
   override bindEvents(client: NatsConnection): void {
     client.subscribe(EVERY_CANCEL_SUBJECT, { callback: (_error, msg) => this.#streams.get(msg.subject)?.() });
