@@ -12,10 +12,11 @@ import { UsageRepository } from './usage.repository';
 
 /**
  * Usage records taken from the queue at once by one metrics process. They are written together (group
- * commit, at most `USAGE_BATCH` per transaction), so this bounds the batch size rather than connections.
+ * commit, at most `USAGE_BATCH` per transaction — the gateway's largest job), so this bounds the batch
+ * size rather than connections.
  */
 export const USAGE_CONCURRENCY = 64;
-export const USAGE_BATCH = 64;
+export const USAGE_BATCH = 256;
 /**
  * How long a record waits for others before its transaction starts. Without it, light traffic costs a
  * transaction (five round trips to Postgres) per request; with it, one per batch. The aggregates lag
