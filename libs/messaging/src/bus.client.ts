@@ -161,7 +161,8 @@ export class BusClient {
 
   /** Cold: the producer span starts when the caller subscribes, in the caller's trace context. */
   private send<T>(subject: string, payload: unknown, headers: HeaderRecord = {}): Observable<T> {
-    if (!this.traced) return this.proxy.send<T>(subject, new BusRecord(payload, headers));
+    if (this.proxy instanceof InProcessClient)
+      return this.proxy.stream(subject, payload, headers) as Observable<T>;
     return defer(() => {
       const producer = startProducerSpan(subject, 'request', { ...headers });
       return this.proxy.send<T>(subject, new BusRecord(payload, producer.headers)).pipe(

@@ -2,9 +2,9 @@ import type { CustomTransportStrategy } from '@nestjs/microservices';
 import type { MessageHandler } from '@nestjs/microservices';
 import { BaseRpcContext, Server } from '@nestjs/microservices';
 import type { HeaderRecord } from '@aigw/observability';
-import { Observable, firstValueFrom, isObservable } from 'rxjs';
+import { Observable, defer, firstValueFrom, from, isObservable, mergeMap, of, throwError } from 'rxjs';
 import type { DirectHandlers } from '../direct-handlers';
-import { callDirect } from '../direct-handlers';
+import { answerDirect, callDirect } from '../direct-handlers';
 import type { InProcessBroker, InProcessEndpoint } from './in-process.broker';
 
 /** Per-transport context, like NatsContext: the subject and the headers of the message. */
@@ -65,6 +65,15 @@ export class InProcessServer extends Server implements CustomTransportStrategy, 
   }
 
   request(subject: string, data: unknown, headers: HeaderRecord): Observable<unknown> {
+    const direct = this.direct.get(subject);
+    if (direct !== undefined)
+      return defer(() => {
+        const answer = answerDirect(direct, data);
+        if (isObservable(answer)) return answer;
+        return from(answer).pipe(
+          mergeMap((reply) => ('err' in reply ? throwError(() => reply.err) : of(reply.response))),
+        );
+      });
     return new Observable<unknown>((subscriber) => {
       const handler = this.getHandlerByPattern(subject);
       if (!handler) throw new Error(`no handler for ${subject}`);
