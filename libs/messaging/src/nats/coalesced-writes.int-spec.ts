@@ -19,12 +19,12 @@ function publishFromCallbacksOfOneTurn(nc: NatsConnection, subject: string, coun
   });
 }
 
-/** Socket writes made while `run` runs, in this process. */
+/** Socket writes carrying publishes (`PUB`) made while `run` runs, in this process. */
 async function socketWrites(run: () => Promise<void>): Promise<number> {
   const write = jest.spyOn(Socket.prototype, 'write');
   try {
     await run();
-    return write.mock.calls.length;
+    return write.mock.calls.filter(([chunk]) => Buffer.from(chunk as Uint8Array).includes('PUB ')).length;
   } finally {
     write.mockRestore();
   }
@@ -44,44 +44,41 @@ describe('coalesceWrites (real NATS)', () => {
     await receiver.close();
   });
 
-  async function delivered(subject: string, count: number): Promise<string[]> {
-    const messages: string[] = [];
+  /** Subscribed (the server knows it) before it resolves; then the first `count` messages' texts. */
+  async function subscribed(subject: string, count: number): Promise<{ messages: Promise<string[]> }> {
     const subscription = receiver.subscribe(subject, { max: count });
     await receiver.flush();
-    const done = (async () => {
-      for await (const msg of subscription) messages.push(codec.decode(msg.data));
+    const messages = (async () => {
+      const texts: string[] = [];
+      for await (const msg of subscription) texts.push(codec.decode(msg.data));
+      return texts;
     })();
-    return done.then(() => messages);
+    return { messages };
+  }
+
+  /** 20 publishes from 20 callbacks of one turn: the socket writes they made, and what arrived. */
+  async function publishedInOneTurn(): Promise<{ writes: number; messages: string[] }> {
+    const subject = `coalesce.${randomUUID()}`;
+    const { messages } = await subscribed(subject, 20);
+    const writes = await socketWrites(async () => {
+      await publishFromCallbacksOfOneTurn(publisher, subject, 20);
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    return { writes, messages: await messages };
   }
 
   it('writes the publishes of one turn once, and every message arrives in order', async () => {
     expect(coalesceWrites(publisher)).toBe(true);
-    const subject = `coalesce.${randomUUID()}`;
-    const arriving = delivered(subject, 20);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-
-    const writes = await socketWrites(async () => {
-      await publishFromCallbacksOfOneTurn(publisher, subject, 20);
-      await new Promise((resolve) => setImmediate(resolve));
-      await new Promise((resolve) => setImmediate(resolve));
-    });
-
+    const { writes, messages } = await publishedInOneTurn();
     expect(writes).toBe(1);
-    expect(await arriving).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
+    expect(messages).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
   });
 
   it('without it, nats.js writes once per callback (what the coalescing saves)', async () => {
-    const subject = `coalesce.${randomUUID()}`;
-    const arriving = delivered(subject, 20);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-
-    const writes = await socketWrites(async () => {
-      await publishFromCallbacksOfOneTurn(publisher, subject, 20);
-      await new Promise((resolve) => setImmediate(resolve));
-    });
-
+    const { writes, messages } = await publishedInOneTurn();
     expect(writes).toBe(20);
-    expect(await arriving).toHaveLength(20);
+    expect(messages).toHaveLength(20);
   });
 
   it.each(['flush', 'drain'] as const)(
@@ -89,12 +86,11 @@ describe('coalesceWrites (real NATS)', () => {
     async (settle) => {
       coalesceWrites(publisher);
       const subject = `coalesce.${randomUUID()}`;
-      const arriving = delivered(subject, 3);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      const { messages } = await subscribed(subject, 3);
       for (const text of ['a', 'b', 'c']) publisher.publish(subject, codec.encode(text));
       await publisher[settle]();
 
-      expect(await arriving).toEqual(['a', 'b', 'c']);
+      expect(await messages).toEqual(['a', 'b', 'c']);
     },
   );
 
