@@ -24,8 +24,10 @@ function isProtocolHandler(value: unknown): value is ProtocolHandler {
  * system call per publish, and the NATS server a read and a wake-up per write: a fifth of a
  * distributed request's CPU. Here the write waits for the end of the turn (`setImmediate`, after the
  * turn's I/O callbacks), as Nagle's algorithm would without its delay; a buffer over nats.js's own
- * threshold is still written at once. `flush()`, `drain()` and `close()` wait for a PONG, so nothing
- * published is left behind. A nats.js without this internal shape keeps its own flushing (returns false).
+ * threshold is still written at once. `flush()` and `drain()` write what is pending and wait for a
+ * PONG; `close()` does not (in nats.js it never did, even on the microtask), so `BusNatsClient.close()`
+ * flushes first and the server closes after its grace period. A nats.js without this internal shape
+ * keeps its own flushing (returns false).
  */
 export function coalesceWrites(connection: NatsConnection): boolean {
   const protocol: unknown = (connection as unknown as { protocol?: unknown }).protocol;
