@@ -53,6 +53,8 @@ describe.each(modes)('the gateway, %s mode, driven by the official openai SDK', 
     expect(data.choices[0]?.message.content).toBe('Mock reply to: Hello there');
     expect(data.usage?.total_tokens).toBeGreaterThan(0);
     expect(response.headers.get('x-request-id')).toMatch(/.+/);
+    // The upstream's JSON text is relayed as is, still labelled as JSON.
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     const [upstream] = mock.control.requests('main');
     expect(upstream?.headers.authorization).toBeUndefined();
     expect(JSON.stringify(upstream?.headers)).not.toContain(FULL_KEY);

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ROOT_CONTEXT, context, trace } from '@opentelemetry/api';
-import { GatewayError } from '@aigw/contracts';
+import { GatewayError, routeResultBody } from '@aigw/contracts';
 import type { MockLlm } from '@aigw/mock-llm';
 import { startMockLlm } from '@aigw/mock-llm';
 import { initTelemetry } from '@aigw/observability';
@@ -56,8 +56,11 @@ describe('router: non-streaming routes against the mock LLM', () => {
     expect(result.attempts).toEqual([
       { endpointId: 'first', outcome: 'ok', status: 200, durationMs: result.attempts[0].durationMs },
     ]);
-    expect(result.body).toMatchObject({ object: 'chat.completion', model: 'mock-small' });
-    expect(result.usage).toEqual(result.body.usage);
+    // The upstream's JSON text, relayed as it came (the gateway sends it without re-serialising it).
+    expect(typeof result.body).toBe('string');
+    const body = routeResultBody(result.body);
+    expect(body).toMatchObject({ object: 'chat.completion', model: 'mock-small' });
+    expect(result.usage).toEqual(body.usage);
     expect(result.usage?.completion_tokens).toBeGreaterThan(0);
     expect(mock.control.requests('first')[0].body).toMatchObject({ model: 'mock-small' });
     expect(mock.control.requests('second')).toHaveLength(0);
@@ -247,8 +250,10 @@ describe('router: non-streaming routes against the mock LLM', () => {
     expect(
       mock.control.requests('emb').map((r) => (r.body as { encoding_format: string }).encoding_format),
     ).toEqual(['float', 'float']);
-    const floats = (asFloat.body.data as { embedding: number[] }[]).map((d) => d.embedding);
-    const decoded = (asBase64.body.data as { embedding: string }[]).map((d) => {
+    // Re-encoded for the client's encoding_format: an object, not the upstream's text.
+    expect(typeof asBase64.body).toBe('object');
+    const floats = (routeResultBody(asFloat.body).data as { embedding: number[] }[]).map((d) => d.embedding);
+    const decoded = (routeResultBody(asBase64.body).data as { embedding: string }[]).map((d) => {
       const bytes = Buffer.from(d.embedding, 'base64');
       return Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readFloatLE(i * 4));
     });

@@ -31,17 +31,26 @@ export const AttemptSchema = z.object({
 });
 export type Attempt = z.infer<typeof AttemptSchema>;
 
-/** Reply of the non-streaming subjects. `body` is the OpenAI-shaped response JSON. */
+/**
+ * Reply of the non-streaming subjects. `body` is the OpenAI-shaped response JSON: the object, or, when
+ * the upstream's answer is relayed unchanged, its JSON text exactly as the upstream sent it (the
+ * gateway sends it on without parsing and re-serialising it; see `routeResultBody`).
+ */
 export const RouteResultSchema = z.object({
   endpointId: z.string(),
   provider: z.string(),
   model: z.string(),
-  body: z.record(z.string(), z.unknown()),
+  body: z.union([z.string(), z.record(z.string(), z.unknown())]),
   usage: UsageSchema.nullable(),
   attempts: z.array(AttemptSchema),
   rateLimit: RateLimitStatusSchema.optional(),
 });
 export type RouteResult = z.infer<typeof RouteResultSchema>;
+
+/** A route result's body as an object (its text parsed: the router checked it is a JSON object). */
+export function routeResultBody(body: RouteResult['body']): Record<string, unknown> {
+  return typeof body === 'string' ? (JSON.parse(body) as Record<string, unknown>) : body;
+}
 
 /**
  * Messages of the streaming subjects, in order: one `start` (after an endpoint accepted the request,

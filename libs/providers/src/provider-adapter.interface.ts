@@ -13,6 +13,11 @@ export interface ProviderResponse {
   readonly status: number;
   /** The OpenAI-shaped response JSON returned to the client. */
   readonly body: Record<string, unknown>;
+  /**
+   * The body's JSON text as the upstream sent it, when `body` is that text parsed and nothing else:
+   * the gateway relays it as is. Absent when the adapter made the body (a translation, an encoding).
+   */
+  readonly text?: string;
   /** The model the upstream reported (falls back to the model requested upstream). */
   readonly model: string;
   readonly usage: Usage | null;

@@ -1,5 +1,5 @@
 import type { RouteRequest, RouteResult } from '@aigw/contracts';
-import { GatewayError, Subjects } from '@aigw/contracts';
+import { GatewayError, Subjects, routeResultBody } from '@aigw/contracts';
 import type { BusClient } from '@aigw/messaging';
 import type { Embedder } from './embedder';
 
@@ -25,7 +25,7 @@ export class ApplicationEmbedder implements Embedder {
     const result = await this.bus.request<RouteResult>(Subjects.router.embeddings, request, {
       timeoutMs: this.timeoutMs,
     });
-    const data = result.body['data'];
+    const data = routeResultBody(result.body)['data'];
     const first = Array.isArray(data) ? (data[0] as { embedding?: unknown } | undefined) : undefined;
     const vector = first?.embedding;
     if (!Array.isArray(vector) || !vector.every((v) => typeof v === 'number'))

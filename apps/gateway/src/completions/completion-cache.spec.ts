@@ -131,9 +131,12 @@ describe('CompletionCache (the gateway side)', () => {
     const written: CacheWriteJob[] = [];
     queue.process(async (job) => void written.push(job.data));
     const miss = await cache.lookup(http(), app('cached'), 'chat', routeRequest);
-    cache.store(miss, routeRequest, 'chat', { choices: [] });
-    cache.store(miss, routeRequest, 'chat', { choices: [] });
-    cache.store({ kind: 'bypass' }, { ...routeRequest, requestId: 'req-2' }, 'chat', { choices: [] });
+    cache.store(miss, routeRequest, 'chat', () => ({ choices: [] }));
+    cache.store(miss, routeRequest, 'chat', () => ({ choices: [] }));
+    // A bypass never even reads the answer (the gateway would parse the relayed text for it).
+    const unread = jest.fn(() => ({ choices: [] }));
+    cache.store({ kind: 'bypass' }, { ...routeRequest, requestId: 'req-2' }, 'chat', unread);
+    expect(unread).not.toHaveBeenCalled();
     await pollUntil(() => written.length === 1);
     // The handler has run; the queue marks the job done right after it returns.
     await pollUntil(async () => (await queue.counts()).active === 0);

@@ -107,15 +107,18 @@ export class CompletionCache {
 
   /**
    * Queues the answer of a miss for the cache (job id `cache.<requestId>`); never throws. What could
-   * not be queued is counted on `/health` (the `cache` queue's `notQueuedCount`).
+   * not be queued is counted on `/health` (the `cache` queue's `notQueuedCount`). `answer` is called
+   * only when the answer is to be stored (it may parse the relayed text).
    */
   store(
     outcome: CacheOutcome,
     routeRequest: RouteRequest,
     operation: Operation,
-    response: Record<string, unknown> | null,
+    answer: () => Record<string, unknown> | null,
   ): void {
-    if (outcome.kind !== 'miss' || !outcome.write || response === null || operation === 'embeddings') return;
+    if (outcome.kind !== 'miss' || !outcome.write || operation === 'embeddings') return;
+    const response = answer();
+    if (response === null) return;
     void this.writes.record({ ...routeRequest, operation, response, embedding: outcome.embedding });
   }
 

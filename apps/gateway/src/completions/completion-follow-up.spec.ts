@@ -112,9 +112,9 @@ describe('CompletionFollowUps: the gateway side of memory and prompt persistence
     expect(followUp.body).toEqual(body);
     expect(loads).toEqual([]);
 
-    followUp.answered(usage(), {
+    followUp.answered(usage(), () => ({
       choices: [{ index: 0, message: assistant('hello'), finish_reason: 'stop' }],
-    });
+    }));
     await settle(1, 1);
     expect(appended[0]).toMatchObject({
       id: MemoryJobs.jobId('req-1'),
@@ -266,14 +266,19 @@ describe('CompletionFollowUps: the gateway side of memory and prompt persistence
     const followUp = await begin('plain', body, { 'x-thread-id': randomUUID() });
     expect(followUp.body).toBe(body);
     expect(followUp.headers).toEqual({});
-    followUp.answered(usage({ applicationId: 'plain' }), { choices: [] });
+    // Nothing to append or persist: the answer is not even read (nor its relayed text parsed).
+    const unread = jest.fn(() => ({ choices: [] }));
+    followUp.answered(usage({ applicationId: 'plain' }), unread);
+    expect(unread).not.toHaveBeenCalled();
     await settle(0, 0);
     expect(loads).toEqual([]);
   });
 
   it('persists a legacy completion with its prompt and text', async () => {
     const followUp = await begin('legacy', { model: 'legacy', prompt: 'Once' });
-    followUp.answered(usage({ operation: 'completions' }), { choices: [{ index: 0, text: ' upon a time' }] });
+    followUp.answered(usage({ operation: 'completions' }), () => ({
+      choices: [{ index: 0, text: ' upon a time' }],
+    }));
     await settle(0, 1);
     expect(persisted[0]?.data).toMatchObject({
       operation: 'completions',

@@ -82,9 +82,10 @@ export class CompletionFollowUp {
     this.#assembler?.add(data);
   }
 
-  /** A non-streamed answer was sent. */
-  answered(usage: UsageEvent, responseBody: Record<string, unknown>): void {
-    this.#finish(usage, completionOf(responseBody), null);
+  /** A non-streamed answer was sent (its body is asked for only when a thread or a record needs it). */
+  answered(usage: UsageEvent, responseBody: () => Record<string, unknown>): void {
+    const wanted = this.turn !== null || this.prompts !== null;
+    this.#finish(usage, wanted ? completionOf(responseBody()) : null, null);
   }
 
   /** A stream ended with `[DONE]`. */

@@ -1,6 +1,6 @@
 import type { ConfigSnapshot, GatewayConfig, LiveConfig, ResolvedApplication } from '@aigw/config';
 import type { RouteRequest, RouteResult, RouterStreamEvent } from '@aigw/contracts';
-import { GatewayError, Subjects } from '@aigw/contracts';
+import { GatewayError, Subjects, routeResultBody } from '@aigw/contracts';
 import type { BusClient } from '@aigw/messaging';
 import type { Operation } from '@aigw/openai-schema';
 import { PATH_ROUTED_SCHEMAS, REQUEST_SCHEMAS } from '@aigw/openai-schema';
@@ -38,6 +38,9 @@ const SUBJECTS: Record<Operation, { unary: string; stream: string | null }> = {
 export type Target =
   | { kind: 'model'; operation: Operation }
   | { kind: 'path'; application: string; operation: Operation | null };
+
+/** What Fastify sets for an object it serialises, set by hand for a JSON text relayed as is. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** The response header naming the configuration version that served the request. */
 export const CONFIG_VERSION_HEADER = 'x-aigw-config-version';
@@ -121,7 +124,7 @@ export class DispatchCompletion {
       const event = usage.finish(200);
       this.usage.record(event);
       if (stream) followUp.streamed(event);
-      else followUp.answered(event, cached.body);
+      else followUp.answered(event, () => cached.body);
       return;
     }
     if (stream && subjects.stream)
@@ -160,12 +163,16 @@ export class DispatchCompletion {
       .header('x-aigw-endpoint', result.endpointId)
       .header(CONFIG_VERSION_HEADER, config.version)
       .headers(rateLimitHeaders(result.rateLimit))
-      .headers(cacheHeaders(cached))
-      .send(result.body);
-    const payloads = keepPayloads ? { request: routeRequest.body, response: result.body } : undefined;
+      .headers(cacheHeaders(cached));
+    // The upstream's JSON text goes out as it came; it is parsed here only for whoever reads it.
+    if (typeof result.body === 'string') void reply.type(JSON_CONTENT_TYPE);
+    void reply.send(result.body);
+    let parsed: Record<string, unknown> | null = null;
+    const answer = () => (parsed ??= routeResultBody(result.body));
+    const payloads = keepPayloads ? { request: routeRequest.body, response: answer() } : undefined;
     const event = this.usage.finished(request.raw, usage, 200, payloads);
-    followUp.answered(event, result.body);
-    this.cache.store(cached, routeRequest, operation, result.body);
+    followUp.answered(event, answer);
+    this.cache.store(cached, routeRequest, operation, answer);
   }
 
   private admit(
@@ -273,7 +280,7 @@ export class DispatchCompletion {
             if (started) {
               sse.done();
               record(200);
-              if (assembly !== null) this.cache.store(cached, routeRequest, operation, assembly.response());
+              if (assembly !== null) this.cache.store(cached, routeRequest, operation, () => assembly.response());
             } else {
               const error = new GatewayError(
                 'upstream_error',

@@ -55,7 +55,7 @@ export class RouteService {
       endpointId: target.endpoint.id,
       provider: target.adapter.provider,
       model: value.model,
-      body: value.body,
+      body: value.text ?? value.body,
       usage: value.usage,
       attempts,
       ...(ticket.status && { rateLimit: ticket.status }),

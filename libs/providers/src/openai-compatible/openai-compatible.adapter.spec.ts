@@ -41,6 +41,8 @@ describe('OpenAiCompatibleAdapter', () => {
     expect(result).toEqual({
       status: 200,
       body: CHAT_REPLY,
+      // The text the upstream sent, for the gateway to relay without re-serialising it.
+      text: JSON.stringify(CHAT_REPLY),
       model: 'gpt-4o-mini-2024-07-18',
       usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
     });
@@ -74,6 +76,8 @@ describe('OpenAiCompatibleAdapter', () => {
       { object: 'embedding', index: 0, embedding: float32Base64([0.25, -1]) },
     ]);
     expect(result.usage).toEqual({ prompt_tokens: 2, completion_tokens: 0, total_tokens: 2 });
+    // Re-encoded: the upstream's text is no longer the answer, so none is carried to relay.
+    expect(result.text).toBeUndefined();
   });
 
   it('streams chunks unchanged and reports their usage at the end', async () => {

@@ -78,7 +78,8 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
   }
 
   async embeddings(body: OpenAiRequestBody, signal: AbortSignal): Promise<ProviderResponse> {
-    const response = await this.complete('embeddings', body, signal);
+    // The body changes (`encoding_format`): its upstream text is not the answer any more.
+    const { text: _upstreamText, ...response } = await this.complete('embeddings', body, signal);
     return { ...response, body: encodeEmbeddings(response.body, requestedEncoding(body)) };
   }
 
@@ -128,6 +129,7 @@ export class OpenAiCompatibleAdapter implements ProviderAdapter {
     return {
       status: reply.status,
       body: json,
+      text: reply.text,
       model: typeof json.model === 'string' && json.model !== '' ? json.model : modelOf(upstreamBody),
       usage: toUsage(json.usage),
     };

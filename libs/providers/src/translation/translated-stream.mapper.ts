@@ -1,6 +1,7 @@
 import type { Usage } from '@aigw/contracts';
 import type { SseEvent } from '../upstream/sse.parser';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { readBody, settleBody } from '../upstream/upstream-body';
 import { SseParser } from '../upstream/sse.parser';
 import { UpstreamFailure } from '../upstream/upstream-failure.error';
@@ -26,7 +27,9 @@ export async function* translatedChunks(
   body: Readable,
   translator: StreamTranslator,
 ): AsyncGenerator<readonly string[], void, undefined> {
-  const decoder = new TextDecoder();
+  // StringDecoder, not TextDecoder: the same UTF-8 handling of a character split across reads, without
+  // opening an ICU converter for every stream.
+  const decoder = new StringDecoder('utf8');
   const parser = new SseParser();
   const source = readBody(body);
   let answered = false;
@@ -34,8 +37,8 @@ export async function* translatedChunks(
     for (;;) {
       const next = await nextBytes(source);
       const events = next.done
-        ? [...parser.push(decoder.decode()), ...parser.end()]
-        : parser.push(decoder.decode(next.value, { stream: true }));
+        ? [...parser.push(decoder.end()), ...parser.end()]
+        : parser.push(decoder.write(next.value));
       const chunks: string[] = [];
       let failure: { error: unknown } | null = null;
       let ended = next.done === true;

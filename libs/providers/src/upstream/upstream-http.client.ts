@@ -37,6 +37,8 @@ export interface UpstreamJsonReply {
   readonly status: number;
   readonly headers: UpstreamHeaders;
   readonly json: unknown;
+  /** The body's text, of which `json` is the parse. */
+  readonly text: string;
 }
 
 export interface UpstreamStreamReply {
@@ -83,7 +85,7 @@ export class UpstreamHttpClient {
     try {
       const { status, headers, body } = await this.exchange(call, deadline.signal);
       this.throwUnlessOk(status, headers, body, call);
-      return { status, headers, json: parseJson(body) };
+      return { status, headers, json: parseJson(body), text: body };
     } catch (error) {
       throw deadline.explain(error);
     } finally {
