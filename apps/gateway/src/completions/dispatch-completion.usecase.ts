@@ -280,7 +280,8 @@ export class DispatchCompletion {
             if (started) {
               sse.done();
               record(200);
-              if (assembly !== null) this.cache.store(cached, routeRequest, operation, () => assembly.response());
+              if (assembly !== null)
+                this.cache.store(cached, routeRequest, operation, () => assembly.response());
             } else {
               const error = new GatewayError(
                 'upstream_error',

@@ -1,4 +1,5 @@
-import { Readable } from 'node:stream';
+import type { StreamBody } from '../upstream/upstream-body';
+import { piecesBody } from '../test/fixtures';
 import { UpstreamFailure } from '../upstream/upstream-failure.error';
 import type { StreamUsageSink } from './openai-stream.mapper';
 import { openAiStreamChunks } from './openai-stream.mapper';
@@ -10,18 +11,15 @@ const CHUNK_2 =
 const USAGE = '{"id":"c","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}';
 
 /** A body delivering each piece as one read. */
-function bytes(pieces: readonly (string | Uint8Array)[], failAtEnd?: Error): Readable {
-  return Readable.from(
-    (function* () {
-      for (const piece of pieces) yield typeof piece === 'string' ? Buffer.from(piece) : piece;
-      if (failAtEnd) throw failAtEnd;
-    })(),
-    { objectMode: false },
+function bytes(pieces: readonly (string | Uint8Array)[], failAtEnd?: Error): StreamBody {
+  return piecesBody(
+    pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)),
+    failAtEnd,
   );
 }
 
 /** The chunks yielded, and the size of each batch they came in. */
-async function collect(source: Readable, sink: StreamUsageSink = { usage: null }) {
+async function collect(source: StreamBody, sink: StreamUsageSink = { usage: null }) {
   const chunks: string[] = [];
   const batches: number[] = [];
   try {

@@ -1,8 +1,8 @@
 import type { Usage } from '@aigw/contracts';
-import type { Readable } from 'node:stream';
 import type { StreamTranslator } from '../translation/translated-stream.mapper';
 import { translatedChunks } from '../translation/translated-stream.mapper';
 import type { SseEvent } from '../upstream/sse.parser';
+import type { StreamBody } from '../upstream/upstream-body';
 import { UpstreamFailure } from '../upstream/upstream-failure.error';
 import { toUsage } from './openai-usage.mapper';
 import type { OpenAiStreamChunk } from './openai-wire.types';
@@ -23,7 +23,7 @@ const MAX_MESSAGE_CHARS = 500;
  * `UpstreamFailure` (after the batch of the chunks before it).
  */
 export function openAiStreamChunks(
-  body: Readable,
+  body: StreamBody,
   sink: StreamUsageSink,
 ): AsyncGenerator<readonly string[], void, undefined> {
   return translatedChunks(body, new OpenAiPassThrough(sink));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import type { TranslationContext } from '../translation/openai-chat.types';
+import type { StreamBody } from '../upstream/upstream-body';
 
 /** A recorded fixture of a provider folder (`<provider>/fixtures/<name>`), as text. */
 export function fixtureText(providerDir: string, name: string): string {
@@ -20,16 +20,29 @@ export function fixedContext(): TranslationContext {
   return { created: FIXED_CREATED, newId: (prefix) => `${prefix}${String(++next).padStart(4, '0')}` };
 }
 
+/** A stream body delivering each piece as one read (then failing, if told), recording how it was settled. */
+export function piecesBody(
+  pieces: readonly Uint8Array[],
+  failAtEnd?: Error,
+): StreamBody & { settled: boolean | null } {
+  const reads = (async function* () {
+    for (const piece of pieces) yield piece;
+    if (failAtEnd) throw failAtEnd;
+  })();
+  const body = {
+    settled: null as boolean | null,
+    read: () => reads,
+    settle: (answered: boolean) => void (body.settled = answered),
+  };
+  return body;
+}
+
 /** A body that delivers `text` in pieces of `size` bytes (1 splits every event and character). */
-export function bodyOf(text: string, size = Number.MAX_SAFE_INTEGER, failAtEnd?: Error): Readable {
+export function bodyOf(text: string, size = Number.MAX_SAFE_INTEGER, failAtEnd?: Error): StreamBody {
   const bytes = Buffer.from(text);
-  return Readable.from(
-    (function* () {
-      for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
-      if (failAtEnd) throw failAtEnd;
-    })(),
-    { objectMode: false },
-  );
+  const pieces: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += size) pieces.push(bytes.subarray(i, i + size));
+  return piecesBody(pieces, failAtEnd);
 }
 
 /** Every chunk a stream yields before it ends or throws (parsed), and how many it yielded in each batch. */

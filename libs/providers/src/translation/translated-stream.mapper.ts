@@ -1,8 +1,7 @@
 import type { Usage } from '@aigw/contracts';
 import type { SseEvent } from '../upstream/sse.parser';
-import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { readBody, settleBody } from '../upstream/upstream-body';
+import type { StreamBody } from '../upstream/upstream-body';
 import { SseParser } from '../upstream/sse.parser';
 import { UpstreamFailure } from '../upstream/upstream-failure.error';
 
@@ -24,14 +23,14 @@ export interface StreamTranslator {
  * after the batch of the chunks before it. Stopping the iteration releases the upstream body.
  */
 export async function* translatedChunks(
-  body: Readable,
+  body: StreamBody,
   translator: StreamTranslator,
 ): AsyncGenerator<readonly string[], void, undefined> {
   // StringDecoder, not TextDecoder: the same UTF-8 handling of a character split across reads, without
   // opening an ICU converter for every stream.
   const decoder = new StringDecoder('utf8');
   const parser = new SseParser();
-  const source = readBody(body);
+  const source = body.read();
   let answered = false;
   try {
     for (;;) {
@@ -60,7 +59,7 @@ export async function* translatedChunks(
       if (ended) return;
     }
   } finally {
-    settleBody(body, answered);
+    body.settle(answered);
   }
 }
 

@@ -118,7 +118,9 @@ describe('UpstreamHttpClient', () => {
     };
     const reply = await client.postStream(call({ timeoutMs: 50 }));
     let text = '';
-    for await (const bytes of reply.body) text += Buffer.from(bytes).toString('utf8');
+    const reads = reply.body.read();
+    for (let read = await reads.next(); !read.done; read = await reads.next())
+      text += Buffer.from(read.value).toString('utf8');
     expect(text).toBe('data: 1\n\ndata: 2\n\n');
   });
 

@@ -1,6 +1,5 @@
 import { context, propagation } from '@opentelemetry/api';
 import { EventEmitter } from 'node:events';
-import type { Readable } from 'node:stream';
 import { GatewayError } from '@aigw/contracts';
 import type { Dispatcher } from 'undici';
 import { Agent, errors, request, util } from 'undici';
@@ -10,6 +9,8 @@ import {
   isPrivateAddress,
   publicOnlyLookup,
 } from './private-network.guard';
+import type { StreamBody } from './upstream-body';
+import { DispatchedBody } from './upstream-body';
 import { UpstreamFailure } from './upstream-failure.error';
 import type { UpstreamHeaders } from './upstream-headers';
 import type { VendorErrorParser } from './upstream-outcome.mapper';
@@ -44,8 +45,8 @@ export interface UpstreamJsonReply {
 export interface UpstreamStreamReply {
   readonly status: number;
   readonly headers: UpstreamHeaders;
-  /** The raw body; aborting the call's signal destroys it. Idle gaps are the caller's to bound. */
-  readonly body: Readable;
+  /** The body as it arrives, until its reader settles it. Idle gaps are the caller's to bound. */
+  readonly body: StreamBody;
 }
 
 export interface UpstreamHttpClientOptions {
@@ -128,11 +129,17 @@ export class UpstreamHttpClient {
   async postStream(call: UpstreamCall): Promise<UpstreamStreamReply> {
     const deadline = new Deadline(call.timeoutMs, call.signal);
     try {
-      const response = await this.send(call, 'text/event-stream', deadline.signal);
-      const ok = response.statusCode >= 200 && response.statusCode < 300;
-      const errorBody = ok ? '' : await readBounded(response.body, MAX_ERROR_BODY_BYTES);
-      this.throwUnlessOk(response.statusCode, response.headers, errorBody, call);
-      return { status: response.statusCode, headers: response.headers, body: response.body };
+      const { signal } = deadline;
+      const reply = await this.dispatch<StreamExchange>(
+        call,
+        'text/event-stream',
+        (resolve, reject) => new StreamExchangeHandler(signal, resolve, reject),
+      );
+      if (reply.body === null) {
+        this.throwUnlessOk(reply.status, reply.headers, reply.errorBody, call);
+        throw new UpstreamFailure('server_error', `the upstream answered ${reply.status} to a stream`);
+      }
+      return { status: reply.status, headers: reply.headers, body: reply.body };
     } catch (error) {
       throw deadline.explain(error);
     } finally {
@@ -144,45 +151,43 @@ export class UpstreamHttpClient {
     await Promise.all([this.publicAgent.close(), this.privateAgent.close()]);
   }
 
-  private send(call: UpstreamCall, accept: string, signal: CallSignal): Promise<Dispatcher.ResponseData> {
-    const refused = this.refusedAddress(call.allowPrivateNetwork, call.url);
-    if (refused !== null) return Promise.reject(refused);
-    return request(call.url, {
-      method: 'POST',
-      headers: upstreamRequestHeaders(call, accept),
-      body: JSON.stringify(call.body),
-      signal,
-      dispatcher: call.allowPrivateNetwork ? this.privateAgent : this.publicAgent,
-      // Our own deadline bounds headers (and non-stream bodies); stream idle gaps are bounded by the caller.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
-  }
-
   /**
    * A JSON call on undici's dispatcher API: the body gathered in a handler, without the Readable, its
    * promise and the stream ticks `request` and `body.text()` add to every call. A non-2xx body is read
    * up to MAX_ERROR_BODY_BYTES (for its message), then the connection is dropped.
    */
   private exchange(call: UpstreamCall, signal: CallSignal): Promise<JsonExchange> {
+    return this.dispatch<JsonExchange>(
+      call,
+      'application/json',
+      (resolve, reject) => new JsonExchangeHandler(signal, resolve, reject),
+    );
+  }
+
+  /** POSTs the call's JSON body through the endpoint's pool to a handler that settles the promise. */
+  private dispatch<T>(
+    call: UpstreamCall,
+    accept: string,
+    handler: (resolve: (value: T) => void, reject: (error: unknown) => void) => Dispatcher.DispatchHandler,
+  ): Promise<T> {
     const url = new URL(call.url);
     const refused = this.refusedAddress(call.allowPrivateNetwork, url);
     if (refused !== null) return Promise.reject(refused);
     const { origin, pathname, search } = url;
     const dispatcher = call.allowPrivateNetwork ? this.privateAgent : this.publicAgent;
-    return new Promise<JsonExchange>((resolve, reject) => {
-      const handler = new JsonExchangeHandler(signal, resolve, reject);
+    return new Promise<T>((resolve, reject) => {
       dispatcher.dispatch(
         {
           origin,
           path: `${pathname}${search}`,
           method: 'POST',
-          headers: upstreamRequestHeaders(call, 'application/json'),
+          headers: upstreamRequestHeaders(call, accept),
           body: JSON.stringify(call.body),
+          // Our own deadline bounds headers (and non-stream bodies); stream idle gaps are bounded by the caller.
           headersTimeout: 0,
           bodyTimeout: 0,
         },
-        handler,
+        handler(resolve, reject),
       );
     });
   }
@@ -293,6 +298,89 @@ class JsonExchangeHandler implements Dispatcher.DispatchHandler {
   }
 }
 
+/** A stream's answer: a 2xx hands its body over as it arrives; any other status, its error body. */
+type StreamExchange =
+  | { readonly status: number; readonly headers: UpstreamHeaders; readonly body: DispatchedBody }
+  | {
+      readonly status: number;
+      readonly headers: UpstreamHeaders;
+      readonly body: null;
+      /** At most MAX_ERROR_BODY_BYTES. */
+      readonly errorBody: string;
+    };
+
+/**
+ * The dispatch handler of one stream: it resolves at 2xx headers with a `DispatchedBody` the chunks go
+ * to (pausing the connection when the reader falls behind), or once a non-2xx body is read (up to
+ * MAX_ERROR_BODY_BYTES). The call's signal aborts it until then, as the JSON exchange's.
+ */
+class StreamExchangeHandler implements Dispatcher.DispatchHandler {
+  private abortRequest: ((reason?: Error) => void) | null = null;
+  private body: DispatchedBody | null = null;
+  private status = 0;
+  private headers: UpstreamHeaders = {};
+  private readonly errorChunks: Buffer[] = [];
+  private errorSize = 0;
+  private settled = false;
+  private readonly onAbort = () => this.abortRequest?.(abortReason(this.signal));
+
+  constructor(
+    private readonly signal: CallSignal,
+    private readonly resolve: (exchange: StreamExchange) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    signal.once('abort', this.onAbort);
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.signal.aborted) return abort(abortReason(this.signal));
+    this.abortRequest = abort;
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (status < 200) return true;
+    this.status = status;
+    this.headers = util.parseHeaders(rawHeaders);
+    if (status >= 300) return true;
+    this.settled = true;
+    this.body = new DispatchedBody((reason) => this.abortRequest?.(reason), resume);
+    this.resolve({ status, headers: this.headers, body: this.body });
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.body !== null) return this.body.push(chunk);
+    this.errorChunks.push(chunk);
+    this.errorSize += chunk.length;
+    if (this.errorSize >= MAX_ERROR_BODY_BYTES) {
+      this.finishError();
+      this.abortRequest?.(new Error('error body read up to its limit'));
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    this.signal.off('abort', this.onAbort);
+    if (this.body !== null) this.body.end(null);
+    else this.finishError();
+  }
+
+  onError(error: Error): void {
+    this.signal.off('abort', this.onAbort);
+    this.body?.end(error);
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(error);
+  }
+
+  private finishError(): void {
+    if (this.settled) return;
+    this.settled = true;
+    const errorBody = Buffer.concat(this.errorChunks).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
+    this.resolve({ status: this.status, headers: this.headers, body: null, errorBody });
+  }
+}
+
 /** What undici's `request` rejects with for an aborted signal. */
 function abortReason(signal: CallSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new errors.RequestAbortedError();
@@ -355,19 +443,4 @@ function parseJson(text: string): unknown {
   } catch {
     throw new UpstreamFailure('server_error', 'the upstream answered with invalid JSON');
   }
-}
-
-async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= limit) break;
-    }
-  } catch {
-    // A broken error body still leaves the status to classify.
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }
