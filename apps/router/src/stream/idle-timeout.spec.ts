@@ -46,6 +46,37 @@ describe('withIdleTimeout', () => {
     expect(source.returned).toBe(true);
   });
 
+  it('counts only the waits: a consumer slower than the timeout between items is not idle', async () => {
+    const source = manualSource<number>();
+    const onIdle = jest.fn();
+    const guarded = withIdleTimeout(source.iterable, 30, onIdle)[Symbol.asyncIterator]();
+    for (const value of [1, 2]) {
+      const next = guarded.next();
+      source.push(value);
+      await expect(next).resolves.toEqual({ done: false, value });
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    const last = guarded.next();
+    source.end();
+    await expect(last).resolves.toEqual({ done: true, value: undefined });
+    expect(onIdle).not.toHaveBeenCalled();
+  });
+
+  it('times out a wait after items came quickly before it', async () => {
+    const source = manualSource<number>();
+    const onIdle = jest.fn();
+    const guarded = withIdleTimeout(source.iterable, 40, onIdle)[Symbol.asyncIterator]();
+    for (const value of [1, 2, 3]) {
+      const next = guarded.next();
+      source.push(value);
+      await next;
+    }
+    const started = Date.now();
+    await expect(guarded.next()).rejects.toBeInstanceOf(IdleTimeoutError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(35);
+    expect(onIdle).toHaveBeenCalledTimes(1);
+  });
+
   it('passes source errors through', async () => {
     async function* failing(): AsyncGenerator<number> {
       yield 1;

@@ -9,6 +9,8 @@ export class IdleTimeoutError extends Error {
 /**
  * Yields what `source` yields, but throws an `IdleTimeoutError` when the wait for the next item (the
  * first one included) exceeds `idleMs`, after calling `onIdle` so the caller can abort the source.
+ * Only the waits count: the consumer's time between items does not. One timer serves the whole
+ * stream, re-armed at each wait (a timer and a race per item cost more than the item on a fast stream).
  */
 export async function* withIdleTimeout<T>(
   source: AsyncIterable<T>,
@@ -17,9 +19,24 @@ export async function* withIdleTimeout<T>(
 ): AsyncGenerator<T, void, undefined> {
   const iterator = source[Symbol.asyncIterator]();
   let finished = false;
+  /** Fails the wait in progress; null between waits. */
+  let failWait: ((error: IdleTimeoutError) => void) | null = null;
+  const timer = setTimeout(() => {
+    const fail = failWait;
+    if (fail === null) return;
+    failWait = null;
+    fail(new IdleTimeoutError(idleMs));
+    onIdle();
+  }, idleMs);
   try {
     for (;;) {
-      const result = await nextWithin(iterator, idleMs, onIdle);
+      timer.refresh();
+      // A `next()` that settles after the timeout settles a promise already rejected: nothing unhandled.
+      const result = await new Promise<IteratorResult<T>>((resolve, reject) => {
+        failWait = reject;
+        iterator.next().then(resolve, reject);
+      });
+      failWait = null;
       if (result.done) {
         finished = true;
         return;
@@ -27,23 +44,8 @@ export async function* withIdleTimeout<T>(
       yield result.value;
     }
   } finally {
+    clearTimeout(timer);
     // Release the source early (consumer stopped, or idle): its own teardown closes the upstream.
     if (!finished) iterator.return?.().catch(() => undefined);
   }
-}
-
-function nextWithin<T>(
-  iterator: AsyncIterator<T>,
-  idleMs: number,
-  onIdle: () => void,
-): Promise<IteratorResult<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const idle = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new IdleTimeoutError(idleMs));
-      onIdle();
-    }, idleMs);
-  });
-  // A `next()` that settles after the timeout is still handled by the race: no unhandled rejection.
-  return Promise.race([iterator.next(), idle]).finally(() => clearTimeout(timer));
 }
