@@ -234,29 +234,44 @@ interface JsonExchange {
 }
 
 /**
- * undici's (legacy, and native) dispatch handler for one JSON exchange. The call's signal aborts it
- * through the `abort` undici hands over on connect (or at once, if it aborted before).
+ * What both exchange handlers share: the call's signal aborts the request through the `abort` undici
+ * hands over on connect (or at once, if it aborted before).
  */
-class JsonExchangeHandler implements Dispatcher.DispatchHandler {
-  private abortRequest: ((reason?: Error) => void) | null = null;
-  private status = 0;
-  private headers: UpstreamHeaders = {};
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
-  private settled = false;
+abstract class AbortableHandler {
+  protected abortRequest: ((reason?: Error) => void) | null = null;
   private readonly onAbort = () => this.abortRequest?.(abortReason(this.signal));
 
-  constructor(
-    private readonly signal: CallSignal,
-    private readonly resolve: (exchange: JsonExchange) => void,
-    private readonly reject: (error: unknown) => void,
-  ) {
+  constructor(private readonly signal: CallSignal) {
     signal.once('abort', this.onAbort);
   }
 
   onConnect(abort: (reason?: Error) => void): void {
     if (this.signal.aborted) return abort(abortReason(this.signal));
     this.abortRequest = abort;
+  }
+
+  /** The exchange is over: the signal has nothing left to abort. */
+  protected detach(): void {
+    this.signal.off('abort', this.onAbort);
+  }
+}
+
+/**
+ * undici's (legacy, and native) dispatch handler for one JSON exchange: the body gathered whole.
+ */
+class JsonExchangeHandler extends AbortableHandler implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private headers: UpstreamHeaders = {};
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private settled = false;
+
+  constructor(
+    signal: CallSignal,
+    private readonly resolve: (exchange: JsonExchange) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    super(signal);
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]): boolean {
@@ -281,14 +296,14 @@ class JsonExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   onError(error: Error): void {
-    this.signal.off('abort', this.onAbort);
+    this.detach();
     if (this.settled) return;
     this.settled = true;
     this.reject(error);
   }
 
   private finish(): void {
-    this.signal.off('abort', this.onAbort);
+    this.detach();
     if (this.settled) return;
     this.settled = true;
     const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
@@ -312,29 +327,22 @@ type StreamExchange =
 /**
  * The dispatch handler of one stream: it resolves at 2xx headers with a `DispatchedBody` the chunks go
  * to (pausing the connection when the reader falls behind), or once a non-2xx body is read (up to
- * MAX_ERROR_BODY_BYTES). The call's signal aborts it until then, as the JSON exchange's.
+ * MAX_ERROR_BODY_BYTES).
  */
-class StreamExchangeHandler implements Dispatcher.DispatchHandler {
-  private abortRequest: ((reason?: Error) => void) | null = null;
+class StreamExchangeHandler extends AbortableHandler implements Dispatcher.DispatchHandler {
   private body: DispatchedBody | null = null;
   private status = 0;
   private headers: UpstreamHeaders = {};
   private readonly errorChunks: Buffer[] = [];
   private errorSize = 0;
   private settled = false;
-  private readonly onAbort = () => this.abortRequest?.(abortReason(this.signal));
 
   constructor(
-    private readonly signal: CallSignal,
+    signal: CallSignal,
     private readonly resolve: (exchange: StreamExchange) => void,
     private readonly reject: (error: unknown) => void,
   ) {
-    signal.once('abort', this.onAbort);
-  }
-
-  onConnect(abort: (reason?: Error) => void): void {
-    if (this.signal.aborted) return abort(abortReason(this.signal));
-    this.abortRequest = abort;
+    super(signal);
   }
 
   onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
@@ -360,13 +368,13 @@ class StreamExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
-    this.signal.off('abort', this.onAbort);
+    this.detach();
     if (this.body !== null) this.body.end(null);
     else this.finishError();
   }
 
   onError(error: Error): void {
-    this.signal.off('abort', this.onAbort);
+    this.detach();
     this.body?.end(error);
     if (this.settled) return;
     this.settled = true;
