@@ -39,6 +39,20 @@ describe('openAiStreamChunks', () => {
     expect(result).toEqual({ chunks: [CHUNK_1, CHUNK_2], batches: [1, 1], error: null });
   });
 
+  it('settles the body as answered after [DONE], and as not answered when the stream fails or stops', async () => {
+    const answered = piecesBody([Buffer.from(`data: ${CHUNK_1}\n\ndata: [DONE]\n\n`)]);
+    await collect(answered);
+    expect(answered.settled).toBe(true);
+
+    const failed = piecesBody([Buffer.from('data: {not json\n\n')]);
+    expect((await collect(failed)).error).toBeInstanceOf(UpstreamFailure);
+    expect(failed.settled).toBe(false);
+
+    const stopped = piecesBody([Buffer.from(`data: ${CHUNK_1}\n\n`), Buffer.from(`data: ${CHUNK_2}\n\n`)]);
+    for await (const _batch of openAiStreamChunks(stopped, { usage: null })) break;
+    expect(stopped.settled).toBe(false);
+  });
+
   it('yields the chunks of one network read as one batch, and no batch for a read without a whole chunk', async () => {
     const burst = `data: ${CHUNK_1}\n\ndata: ${CHUNK_2}\n\ndata: ${USAGE}\n\n`;
     const result = await collect(bytes([burst, ': ping\n\n', 'data: [DONE]\n\n']));
